@@ -1,0 +1,67 @@
+import type { Kysely } from 'kysely';
+import type { Schema } from '../storage/schema.ts';
+
+export interface AuditRow {
+  id: string;
+  seq: number;
+  occurredAt: number;
+  event: string;
+  actorType: string;
+  actorId: string | null;
+  subjectType: string | null;
+  subjectId: string | null;
+  requestId: string | null;
+  ip: string | null;
+  data: Record<string, unknown>;
+}
+
+export type NewAuditRow = Omit<AuditRow, 'seq'>;
+
+/** Append-only: there is deliberately no update or delete. */
+export function createAuditRepository(db: Kysely<Schema>) {
+  return {
+    async insert(row: NewAuditRow): Promise<void> {
+      await db
+        .insertInto('audit_events')
+        .values({
+          id: row.id,
+          occurred_at: row.occurredAt,
+          event: row.event,
+          actor_type: row.actorType,
+          actor_id: row.actorId,
+          subject_type: row.subjectType,
+          subject_id: row.subjectId,
+          request_id: row.requestId,
+          ip: row.ip,
+          data: JSON.stringify(row.data),
+        })
+        .execute();
+    },
+
+    /** Newest first; `beforeSeq` pages backwards. */
+    async list(filter: { subjectType?: string; subjectId?: string; beforeSeq?: number; limit: number }) {
+      let query = db.selectFrom('audit_events').selectAll().orderBy('seq', 'desc').limit(filter.limit);
+      if (filter.subjectType !== undefined) query = query.where('subject_type', '=', filter.subjectType);
+      if (filter.subjectId !== undefined) query = query.where('subject_id', '=', filter.subjectId);
+      if (filter.beforeSeq !== undefined) query = query.where('seq', '<', filter.beforeSeq);
+      const rows = await query.execute();
+      return rows.map(
+        (row): AuditRow => ({
+          id: row.id,
+          seq: row.seq,
+          occurredAt: row.occurred_at,
+          event: row.event,
+          actorType: row.actor_type,
+          actorId: row.actor_id,
+          subjectType: row.subject_type,
+          subjectId: row.subject_id,
+          requestId: row.request_id,
+          ip: row.ip,
+          data: JSON.parse(row.data) as Record<string, unknown>,
+        }),
+      );
+    },
+  };
+}
+
+export type AuditRepository = ReturnType<typeof createAuditRepository>;

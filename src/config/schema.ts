@@ -1,0 +1,126 @@
+import { z } from 'zod';
+
+/**
+ * Every setting Vetted reads, as environment variables. Each one is documented here and only here:
+ * `npm run docs:config` turns this schema into docs/configuration.md.
+ */
+
+const integer = (min: number, max: number) =>
+  z
+    .string()
+    .trim()
+    .regex(/^-?\d+$/, `must be a whole number from ${min} to ${max}`)
+    .transform(Number)
+    .pipe(
+      z
+        .number()
+        .int()
+        .min(min, `must be a whole number from ${min} to ${max}`)
+        .max(max, `must be a whole number from ${min} to ${max}`),
+    );
+
+const boolean = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .pipe(z.enum(['true', 'false', '1', '0', 'yes', 'no'], 'must be true or false'))
+  .transform((value) => ['true', '1', 'yes'].includes(value));
+
+const httpUrl = z
+  .string()
+  .trim()
+  .refine((value) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol), {
+    message: 'must be an absolute http:// or https:// URL',
+  })
+  .transform((value) => value.replace(/\/+$/, ''));
+
+export const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+export const configSchema = z.object({
+  VETTED_ENV: z
+    .enum(['development', 'production'], 'must be development or production')
+    .default('development')
+    .describe(
+      'Deployment mode. `production` refuses development conveniences: a generated master key, an in-memory database, a plain-http public URL.',
+    ),
+  VETTED_BASE_URL: httpUrl
+    .optional()
+    .describe(
+      'Public URL at which browsers and partners reach this server (no trailing slash). The OpenID issuer is `<base>/oidc`. Default: `http://localhost:<VETTED_PORT>`. Must be https in production, except for localhost.',
+    ),
+  VETTED_HOST: z
+    .string()
+    .trim()
+    .min(1)
+    .default('0.0.0.0')
+    .describe('Network interface to listen on. `127.0.0.1` keeps the server private to this machine.'),
+  VETTED_PORT: integer(0, 65535)
+    .default(3000)
+    .describe('TCP port to listen on. `0` picks a free port (tests).'),
+  VETTED_DATA_DIR: z
+    .string()
+    .trim()
+    .min(1)
+    .default('./data')
+    .describe(
+      'Folder for local state: the SQLite database, the development master key and stored files. Created on start. Relative paths are resolved from the working directory.',
+    ),
+  VETTED_DATABASE_URL: z
+    .string()
+    .trim()
+    .regex(
+      /^(sqlite:|postgres:\/\/|postgresql:\/\/)/,
+      'must start with sqlite:, postgres:// or postgresql://',
+    )
+    .optional()
+    .describe(
+      'Database to use. Default: the SQLite file `<VETTED_DATA_DIR>/vetted.db`. `sqlite:<path>` for another file, `sqlite::memory:` for a throwaway database (refused in production), `postgres://user:pass@host:5432/db` to share one database between several instances; add `?schema=name` to use a PostgreSQL schema other than `public` (created if missing).',
+    ),
+  VETTED_DATABASE_POOL_MAX: integer(1, 1000)
+    .default(10)
+    .describe('Maximum PostgreSQL connections per instance.'),
+  VETTED_MASTER_KEY: z
+    .string()
+    .trim()
+    .optional()
+    .describe(
+      'The key that encrypts secrets and documents at rest: 32 random bytes, base64 or hex (`openssl rand -base64 32`). Required in production (or VETTED_MASTER_KEY_FILE). In development, when neither is set, one is generated once into `<VETTED_DATA_DIR>/master.key` (mode 0600). Losing it makes stored secrets unreadable.',
+    ),
+  VETTED_MASTER_KEY_FILE: z
+    .string()
+    .trim()
+    .optional()
+    .describe('Path to a file holding the master key (for container secrets). Ignored when VETTED_MASTER_KEY is set.'),
+  VETTED_LOG_LEVEL: z
+    .enum(logLevels, `must be one of ${logLevels.join(', ')}`)
+    .default('info')
+    .describe('Minimum level of the JSON log lines written to standard output.'),
+  VETTED_TRUST_PROXY: boolean
+    .default(false)
+    .describe(
+      'Trust `X-Forwarded-For`/`X-Forwarded-Proto` from a reverse proxy or load balancer in front of Vetted. Leave off when clients connect directly.',
+    ),
+  VETTED_SHUTDOWN_TIMEOUT_MS: integer(0, 600_000)
+    .default(10_000)
+    .describe(
+      'On SIGTERM/SIGINT, how long in-flight requests may take to finish before their connections are closed.',
+    ),
+  VETTED_KEY_CACHE_SECONDS: integer(0, 3600)
+    .default(30)
+    .describe(
+      'How long an instance trusts its cached copy of the signing keys before reading them again; bounds how soon a rotation made elsewhere is seen.',
+    ),
+  VETTED_METRICS_TOKEN: z
+    .string()
+    .trim()
+    .min(16, 'must be at least 16 characters')
+    .optional()
+    .describe(
+      'When set, `GET /metrics` requires `Authorization: Bearer <token>`. When unset, metrics are public: keep the port private or set this.',
+    ),
+});
+
+export type ConfigInput = z.input<typeof configSchema>;
+export type ConfigSettings = z.output<typeof configSchema>;
+export type SettingName = keyof typeof configSchema.shape;
+export const settingNames = Object.keys(configSchema.shape) as SettingName[];

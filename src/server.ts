@@ -1,0 +1,92 @@
+import { mkdir } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createApp } from './app.ts';
+import type { Config } from './config/load.ts';
+import { describeConfig } from './config/load.ts';
+import { loadMasterKey } from './keys/master-key.ts';
+import { systemClock, type Clock } from './lib/clock.ts';
+import { randomIds, type IdGenerator } from './lib/ids.ts';
+import { createLogger, type Logger } from './lib/logger.ts';
+import { createServices, type Services } from './services.ts';
+import { openDatabase } from './storage/database.ts';
+import { migrateToLatest } from './storage/migrate.ts';
+
+export interface RunningServer {
+  readonly url: string;
+  readonly server: Server;
+  readonly services: Services;
+  /** Stops accepting, lets in-flight requests finish (bounded by the shutdown timeout), closes the database. */
+  stop(): Promise<void>;
+}
+
+/** main.ts in a function: config → database → migrations → services → app → listening. */
+export async function startServer(
+  config: Readonly<Config>,
+  options: { logger?: Logger; clock?: Clock; ids?: IdGenerator } = {},
+): Promise<RunningServer> {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
+  const masterKey = await loadMasterKey(config.masterKey);
+  const database = await openDatabase(config.database, (error) => {
+    logger.error({ err: error }, 'database pool error');
+  });
+  try {
+    const applied = await migrateToLatest(database);
+    if (applied.length > 0) logger.info({ applied }, 'migrations applied');
+    const services = createServices({
+      config,
+      database,
+      clock: options.clock ?? systemClock,
+      ids: options.ids ?? randomIds,
+      logger,
+      masterKey,
+    });
+    await services.keys.ensureKeys();
+    const server = createServer(createApp(services).callback());
+    await listen(server, config.port, config.host);
+    const { port } = server.address() as AddressInfo;
+    const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+    logger.info({ url, baseUrl: config.baseUrl, config: describeConfig(config) }, 'vetted listening');
+    return {
+      url,
+      server,
+      services,
+      stop: () => stopServer(server, services, database.close, config.shutdownTimeoutMs, logger),
+    };
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
+
+async function stopServer(
+  server: Server,
+  services: Services,
+  closeDatabase: () => Promise<void>,
+  timeoutMs: number,
+  logger: Logger,
+): Promise<void> {
+  services.health.startDraining();
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeIdleConnections();
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)));
+  if ((await Promise.race([closed, timedOut])) === 'timeout') {
+    logger.warn({ timeoutMs }, 'shutdown timeout reached; closing remaining connections');
+    server.closeAllConnections();
+    await closed;
+  }
+  clearTimeout(timer);
+  await closeDatabase();
+}

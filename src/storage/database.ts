@@ -1,0 +1,77 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import pg from 'pg';
+import type { DatabaseConfig } from '../config/load.ts';
+import { SQLITE_MEMORY } from '../config/load.ts';
+import type { Schema } from './schema.ts';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+export interface Database {
+  readonly db: Kysely<Schema>;
+  readonly dialect: Dialect;
+  /** Throws when the database cannot be reached. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+const PG_INT8 = 20;
+
+export async function openDatabase(
+  config: DatabaseConfig,
+  onPoolError: (error: Error) => void = () => undefined,
+): Promise<Database> {
+  return config.kind === 'sqlite' ? openSqlite(config.file) : openPostgres(config, onPoolError);
+}
+
+function openSqlite(file: string): Database {
+  if (file !== SQLITE_MEMORY) mkdirSync(dirname(file), { recursive: true });
+  const connection = new SqliteDatabase(file);
+  connection.pragma('journal_mode = WAL');
+  connection.pragma('foreign_keys = ON');
+  connection.pragma('busy_timeout = 5000');
+  connection.pragma('synchronous = NORMAL');
+  const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: connection }) });
+  return wrap(db, 'sqlite');
+}
+
+async function openPostgres(
+  config: Extract<DatabaseConfig, { kind: 'postgres' }>,
+  onPoolError: (error: Error) => void,
+): Promise<Database> {
+  const pool = new pg.Pool({
+    connectionString: config.url,
+    max: config.poolMax,
+    // Times are stored as epoch milliseconds in bigint columns; they fit a JavaScript number.
+    types: {
+      getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+        oid === PG_INT8 ? Number : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+    },
+    ...(config.schema === undefined ? {} : { options: `-c search_path=${config.schema}` }),
+  });
+  pool.on('error', onPoolError);
+  if (config.schema !== undefined) {
+    // The schema name was validated as a plain identifier when the configuration was loaded.
+    await pool.query(`CREATE SCHEMA IF NOT EXISTS "${config.schema}"`).catch(async (error: unknown) => {
+      await pool.end();
+      throw error;
+    });
+  }
+  const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
+  return wrap(db, 'postgres');
+}
+
+function wrap(db: Kysely<Schema>, dialect: Dialect): Database {
+  return {
+    db,
+    dialect,
+    async ping() {
+      await sql`select 1`.execute(db);
+    },
+    async close() {
+      await db.destroy();
+    },
+  };
+}

@@ -1,0 +1,44 @@
+import { Migrator, type Migration, type MigrationResult } from 'kysely/migration';
+import type { Database } from './database.ts';
+import { foundation } from './migrations/0001-foundation.ts';
+
+/** Every migration, in order. Names never change once released. */
+function migrations(database: Database): Record<string, Migration> {
+  return {
+    '0001-foundation': foundation(database.dialect),
+  };
+}
+
+function migrator(database: Database): Migrator {
+  return new Migrator({
+    db: database.db,
+    provider: { getMigrations: () => Promise.resolve(migrations(database)) },
+    migrationTableName: 'vetted_migrations',
+    migrationLockTableName: 'vetted_migrations_lock',
+  });
+}
+
+export class MigrationError extends Error {
+  constructor(migration: string | undefined, cause: unknown) {
+    super(`migration ${migration ?? '(setup)'} failed: ${cause instanceof Error ? cause.message : String(cause)}`, {
+      cause,
+    });
+    this.name = 'MigrationError';
+  }
+}
+
+/** Applies pending migrations (safe to run from several instances at once) and returns the ones applied. */
+export async function migrateToLatest(database: Database): Promise<string[]> {
+  const { error, results } = await migrator(database).migrateToLatest();
+  if (error !== undefined) {
+    const failed = results?.find((result: MigrationResult) => result.status === 'Error');
+    throw new MigrationError(failed?.migrationName, error);
+  }
+  return (results ?? []).filter((result) => result.status === 'Success').map((result) => result.migrationName);
+}
+
+/** Names of migrations not yet applied to this database. */
+export async function pendingMigrations(database: Database): Promise<string[]> {
+  const all = await migrator(database).getMigrations();
+  return all.filter((migration) => migration.executedAt === undefined).map((migration) => migration.name);
+}
