@@ -31,7 +31,14 @@ async function withServices<T>(run: (services: Services, applied: string[]) => P
   const database = await openDatabase(config.database);
   try {
     const applied = await migrateToLatest(database);
-    const services = createServices({ config, database, clock: systemClock, ids: randomIds, logger, masterKey });
+    const services = createServices({
+      config,
+      database,
+      clock: systemClock,
+      ids: randomIds,
+      logger,
+      masterKey,
+    });
     return await run(services, applied);
   } finally {
     await database.close();
@@ -52,7 +59,9 @@ function keyTable(keys: SigningKeyInfo[]): string {
 }
 
 function table(head: string[], rows: string[][]): string {
-  const widths = head.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]?.length ?? 0)));
+  const widths = head.map((title, column) =>
+    Math.max(title.length, ...rows.map((row) => row[column]?.length ?? 0)),
+  );
   return [head, ...rows]
     .map((row) =>
       row
@@ -100,7 +109,9 @@ export function buildProgram(): Command {
     );
   keys
     .command('rotate')
-    .description('Add a new signing key that becomes active now; the previous key keeps verifying until retired.')
+    .description(
+      'Add a new signing key that becomes active now; the previous key keeps verifying until retired.',
+    )
     .addOption(
       new Option('--alg <alg>', 'rotate only this algorithm (default: all)').choices([...signingAlgorithms]),
     )
@@ -170,7 +181,7 @@ function exitCodeFor(error: unknown): number {
     for (const problem of error.problems) process.stderr.write(`vetted: invalid configuration: ${problem}\n`);
     return EXIT_CONFIG;
   }
-  const message = isAppError(error) && error.expose ? error.message : String((error as Error).message);
+  const message = isAppError(error) && !error.expose ? 'internal error' : (error as Error).message;
   process.stderr.write(`vetted: ${message}\n`);
   return 1;
 }

@@ -43,7 +43,9 @@ export async function startServer(
       masterKey,
     });
     await services.keys.ensureKeys();
-    const server = createServer(createApp(services).callback());
+    const handle = createApp(services).callback();
+    // Koa's handler answers its own errors; the promise it returns carries nothing more.
+    const server = createServer((request, response) => void handle(request, response));
     await listen(server, config.port, config.host);
     const { port } = server.address() as AddressInfo;
     const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
@@ -52,7 +54,7 @@ export async function startServer(
       url,
       server,
       services,
-      stop: () => stopServer(server, services, database.close, config.shutdownTimeoutMs, logger),
+      stop: () => stopServer(server, services, () => database.close(), config.shutdownTimeoutMs, logger),
     };
   } catch (error) {
     await database.close();
@@ -81,7 +83,9 @@ async function stopServer(
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
   server.closeIdleConnections();
   let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)));
+  const timedOut = new Promise<'timeout'>(
+    (resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)),
+  );
   if ((await Promise.race([closed, timedOut])) === 'timeout') {
     logger.warn({ timeoutMs }, 'shutdown timeout reached; closing remaining connections');
     server.closeAllConnections();

@@ -45,21 +45,19 @@ export function createAuditRepository(db: Kysely<Schema>) {
       if (filter.subjectId !== undefined) query = query.where('subject_id', '=', filter.subjectId);
       if (filter.beforeSeq !== undefined) query = query.where('seq', '<', filter.beforeSeq);
       const rows = await query.execute();
-      return rows.map(
-        (row): AuditRow => ({
-          id: row.id,
-          seq: row.seq,
-          occurredAt: row.occurred_at,
-          event: row.event,
-          actorType: row.actor_type,
-          actorId: row.actor_id,
-          subjectType: row.subject_type,
-          subjectId: row.subject_id,
-          requestId: row.request_id,
-          ip: row.ip,
-          data: JSON.parse(row.data) as Record<string, unknown>,
-        }),
-      );
+      return rows.map((row): AuditRow => ({
+        id: row.id,
+        seq: row.seq,
+        occurredAt: row.occurred_at,
+        event: row.event,
+        actorType: row.actor_type,
+        actorId: row.actor_id,
+        subjectType: row.subject_type,
+        subjectId: row.subject_id,
+        requestId: row.request_id,
+        ip: row.ip,
+        data: JSON.parse(row.data) as Record<string, unknown>,
+      }));
     },
   };
 }

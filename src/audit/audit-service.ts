@@ -38,9 +38,9 @@ export function createAuditService(deps: { repository: AuditRepository; clock: C
       });
     },
 
-    list(filter: { subjectType?: string; subjectId?: string; beforeSeq?: number; limit?: number } = {}): Promise<
-      AuditRow[]
-    > {
+    list(
+      filter: { subjectType?: string; subjectId?: string; beforeSeq?: number; limit?: number } = {},
+    ): Promise<AuditRow[]> {
       return deps.repository.list({ ...filter, limit: Math.min(filter.limit ?? 100, 1000) });
     },
   };

@@ -24,25 +24,41 @@ describe('loadConfig', () => {
     expect(config.issuer).toBe('http://localhost:3000/oidc');
     expect(config.dataDir).toBe(join(cwd, 'data'));
     expect(config.database).toEqual({ kind: 'sqlite', file: join(cwd, 'data', 'vetted.db') });
-    expect(config.masterKey).toEqual({ kind: 'file', path: join(cwd, 'data', 'master.key'), generateIfMissing: true });
+    expect(config.masterKey).toEqual({
+      kind: 'file',
+      path: join(cwd, 'data', 'master.key'),
+      generateIfMissing: true,
+    });
     expect(Object.isFrozen(config)).toBe(true);
   });
 
   it('derives the default base URL from the port and strips trailing slashes from a given one', () => {
     expect(loadConfig({ VETTED_PORT: '8080' }, cwd).baseUrl).toBe('http://localhost:8080');
-    expect(loadConfig({ VETTED_BASE_URL: 'https://id.example.com/' }, cwd).issuer).toBe('https://id.example.com/oidc');
+    expect(loadConfig({ VETTED_BASE_URL: 'https://id.example.com/' }, cwd).issuer).toBe(
+      'https://id.example.com/oidc',
+    );
   });
 
   it('names the key and the value in one line per problem', () => {
-    expect(problemsOf({ VETTED_PORT: 'abc' })).toEqual(['VETTED_PORT: must be a whole number from 0 to 65535 (got "abc")']);
+    expect(problemsOf({ VETTED_PORT: 'abc' })).toEqual([
+      'VETTED_PORT: must be a whole number from 0 to 65535 (got "abc")',
+    ]);
     expect(problemsOf({ VETTED_PORT: '70000', VETTED_LOG_LEVEL: 'loud' })).toEqual([
       'VETTED_PORT: must be a whole number from 0 to 65535 (got "70000")',
       'VETTED_LOG_LEVEL: must be one of fatal, error, warn, info, debug, trace, silent (got "loud")',
     ]);
-    expect(problemsOf({ VETTED_BASE_URL: 'ftp://x' })[0]).toMatch(/^VETTED_BASE_URL: must be an absolute http/);
-    expect(problemsOf({ VETTED_DATABASE_URL: 'mysql://x' })[0]).toMatch(/^VETTED_DATABASE_URL: must start with/);
-    expect(problemsOf({ VETTED_TRUST_PROXY: 'maybe' })[0]).toMatch(/^VETTED_TRUST_PROXY: must be true or false/);
-    expect(problemsOf({ VETTED_ENV: 'staging' })[0]).toMatch(/^VETTED_ENV: must be development or production/);
+    expect(problemsOf({ VETTED_BASE_URL: 'ftp://x' })[0]).toMatch(
+      /^VETTED_BASE_URL: must be an absolute http/,
+    );
+    expect(problemsOf({ VETTED_DATABASE_URL: 'mysql://x' })[0]).toMatch(
+      /^VETTED_DATABASE_URL: must start with/,
+    );
+    expect(problemsOf({ VETTED_TRUST_PROXY: 'maybe' })[0]).toMatch(
+      /^VETTED_TRUST_PROXY: must be true or false/,
+    );
+    expect(problemsOf({ VETTED_ENV: 'staging' })[0]).toMatch(
+      /^VETTED_ENV: must be development or production/,
+    );
   });
 
   it('treats empty variables as unset', () => {
@@ -63,8 +79,13 @@ describe('loadConfig', () => {
       file: ':memory:',
     });
     expect(
-      loadConfig({ VETTED_DATABASE_URL: 'postgres://u:p@db:5432/vetted?schema=tenant_a', VETTED_DATABASE_POOL_MAX: '4' }, cwd)
-        .database,
+      loadConfig(
+        {
+          VETTED_DATABASE_URL: 'postgres://u:p@db:5432/vetted?schema=tenant_a',
+          VETTED_DATABASE_POOL_MAX: '4',
+        },
+        cwd,
+      ).database,
     ).toEqual({ kind: 'postgres', url: 'postgres://u:p@db:5432/vetted', schema: 'tenant_a', poolMax: 4 });
     expect(problemsOf({ VETTED_DATABASE_URL: 'postgres://db/v?schema=Robert%22;drop' })[0]).toMatch(
       /^VETTED_DATABASE_URL: \?schema= must be a lower-case SQL identifier/,
@@ -95,8 +116,10 @@ describe('loadConfig', () => {
     it('accepts https, or http on localhost, with a configured key or key file', () => {
       expect(loadConfig({ ...production, VETTED_MASTER_KEY: strongKey }, cwd).env).toBe('production');
       expect(
-        loadConfig({ ...production, VETTED_BASE_URL: 'http://localhost:3000', VETTED_MASTER_KEY_FILE: '/run/key' }, cwd)
-          .masterKey,
+        loadConfig(
+          { ...production, VETTED_BASE_URL: 'http://localhost:3000', VETTED_MASTER_KEY_FILE: '/run/key' },
+          cwd,
+        ).masterKey,
       ).toEqual({ kind: 'file', path: '/run/key', generateIfMissing: false });
     });
   });
@@ -117,8 +140,8 @@ describe('loadConfig', () => {
   });
 
   it('points out VETTED_* variables that are not settings, except test ones', () => {
-    expect(unknownSettings({ VETTED_PROT: '1', VETTED_PORT: '1', VETTED_TEST_DATABASE_URL: 'x', HOME: '/' })).toEqual([
-      'VETTED_PROT',
-    ]);
+    expect(
+      unknownSettings({ VETTED_PROT: '1', VETTED_PORT: '1', VETTED_TEST_DATABASE_URL: 'x', HOME: '/' }),
+    ).toEqual(['VETTED_PROT']);
   });
 });

@@ -6,8 +6,7 @@ export type DatabaseConfig =
   | { kind: 'postgres'; url: string; schema: string | undefined; poolMax: number };
 
 export type MasterKeySource =
-  | { kind: 'value'; value: string }
-  | { kind: 'file'; path: string; generateIfMissing: boolean };
+  { kind: 'value'; value: string } | { kind: 'file'; path: string; generateIfMissing: boolean };
 
 export interface Config {
   env: 'development' | 'production';
@@ -112,7 +111,8 @@ function parseDatabaseUrl(
   if (raw.startsWith('sqlite:')) {
     const path = raw.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
     if (path === SQLITE_MEMORY) return { kind: 'sqlite', file: SQLITE_MEMORY };
-    if (path === '') problems.push('VETTED_DATABASE_URL: sqlite: needs a file path, e.g. sqlite:./data/vetted.db');
+    if (path === '')
+      problems.push('VETTED_DATABASE_URL: sqlite: needs a file path, e.g. sqlite:./data/vetted.db');
     return { kind: 'sqlite', file: isAbsolute(path) ? path : resolve(cwd, path) };
   }
   if (!URL.canParse(raw)) {

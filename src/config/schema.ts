@@ -90,7 +90,9 @@ export const configSchema = z.object({
     .string()
     .trim()
     .optional()
-    .describe('Path to a file holding the master key (for container secrets). Ignored when VETTED_MASTER_KEY is set.'),
+    .describe(
+      'Path to a file holding the master key (for container secrets). Ignored when VETTED_MASTER_KEY is set.',
+    ),
   VETTED_LOG_LEVEL: z
     .enum(logLevels, `must be one of ${logLevels.join(', ')}`)
     .default('info')

@@ -69,8 +69,7 @@ function respond(ctx: Context & { state: AppState }, response: ErrorResponse): v
 }
 
 function errorPage(response: ErrorResponse, requestId: string): string {
-  const escape = (text: string) =>
-    text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
+  const escape = (text: string) => text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Error ${response.status} · Vetted</title>
 <meta name="viewport" content="width=device-width, initial-scale=1"></head>

@@ -26,8 +26,8 @@ export function securityHeaders(options: { https: boolean }): Middleware {
   return async (ctx, next) => {
     await new Promise<void>((resolve, reject) => {
       headers(ctx.req, ctx.res, (error?: unknown) => {
-        if (error === undefined || error === null) resolve();
-        else reject(error instanceof Error ? error : new Error(String(error)));
+        if (error === undefined) resolve();
+        else reject(error instanceof Error ? error : new Error('helmet failed'));
       });
     });
     await next();

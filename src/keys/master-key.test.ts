@@ -15,11 +15,15 @@ describe('master key', () => {
   });
 
   it('rejects short, malformed and constant keys, naming the setting', () => {
-    expect(() => decodeMasterKey(randomBytes(16).toString('base64'), 'VETTED_MASTER_KEY')).toThrow(ConfigError);
+    expect(() => decodeMasterKey(randomBytes(16).toString('base64'), 'VETTED_MASTER_KEY')).toThrow(
+      ConfigError,
+    );
     expect(() => decodeMasterKey('correct horse battery staple', 'VETTED_MASTER_KEY')).toThrow(
       /^Invalid configuration: VETTED_MASTER_KEY: must be 32 random bytes/,
     );
-    expect(() => decodeMasterKey(Buffer.alloc(32).toString('base64'), 'VETTED_MASTER_KEY')).toThrow(/is not random/);
+    expect(() => decodeMasterKey(Buffer.alloc(32).toString('base64'), 'VETTED_MASTER_KEY')).toThrow(
+      /is not random/,
+    );
   });
 
   it('generates a development key once, readable only by its owner, and reuses it', async () => {
@@ -45,6 +49,8 @@ describe('master key', () => {
       /VETTED_MASTER_KEY_FILE: .* does not exist/,
     );
     await writeFile(path, 'short');
-    await expect(loadMasterKey({ kind: 'file', path, generateIfMissing: false })).rejects.toThrow(ConfigError);
+    await expect(loadMasterKey({ kind: 'file', path, generateIfMissing: false })).rejects.toThrow(
+      ConfigError,
+    );
   });
 });

@@ -15,7 +15,12 @@ export interface SigningKeyRow {
 export function createSigningKeyRepository(db: Kysely<Schema>) {
   return {
     async list(): Promise<SigningKeyRow[]> {
-      const rows = await db.selectFrom('signing_keys').selectAll().orderBy('alg').orderBy('generation').execute();
+      const rows = await db
+        .selectFrom('signing_keys')
+        .selectAll()
+        .orderBy('alg')
+        .orderBy('generation')
+        .execute();
       return rows.map((row) => ({
         kid: row.kid,
         alg: row.alg,

@@ -1,23 +1,26 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { DatabaseConfig } from '../config/load.ts';
 import { SQLITE_MEMORY } from '../config/load.ts';
 import type { Schema } from './schema.ts';
+import { ImmediateSqliteDialect } from './sqlite-dialect.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 
 export interface Database {
   readonly db: Kysely<Schema>;
   readonly dialect: Dialect;
+  /** The PostgreSQL schema in use when not the default one. */
+  readonly schema: string | undefined;
   /** Throws when the database cannot be reached. */
   ping(): Promise<void>;
   close(): Promise<void>;
 }
 
-const PG_INT8 = 20;
+const PG_UNIQUE_VIOLATION = '23505';
 
 export async function openDatabase(
   config: DatabaseConfig,
@@ -33,8 +36,8 @@ function openSqlite(file: string): Database {
   connection.pragma('foreign_keys = ON');
   connection.pragma('busy_timeout = 5000');
   connection.pragma('synchronous = NORMAL');
-  const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: connection }) });
-  return wrap(db, 'sqlite');
+  const db = new Kysely<Schema>({ dialect: new ImmediateSqliteDialect({ database: connection }) });
+  return wrap(db, 'sqlite', undefined);
 }
 
 async function openPostgres(
@@ -44,29 +47,35 @@ async function openPostgres(
   const pool = new pg.Pool({
     connectionString: config.url,
     max: config.poolMax,
-    // Times are stored as epoch milliseconds in bigint columns; they fit a JavaScript number.
-    types: {
-      getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-        oid === PG_INT8 ? Number : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
-    },
+    types: typeParsers(),
     ...(config.schema === undefined ? {} : { options: `-c search_path=${config.schema}` }),
   });
   pool.on('error', onPoolError);
   if (config.schema !== undefined) {
     // The schema name was validated as a plain identifier when the configuration was loaded.
     await pool.query(`CREATE SCHEMA IF NOT EXISTS "${config.schema}"`).catch(async (error: unknown) => {
+      // Two instances creating the schema at once: one wins, the other sees a unique violation.
+      if ((error as { code?: string }).code === PG_UNIQUE_VIOLATION) return;
       await pool.end();
       throw error;
     });
   }
   const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
-  return wrap(db, 'postgres');
+  return wrap(db, 'postgres', config.schema);
 }
 
-function wrap(db: Kysely<Schema>, dialect: Dialect): Database {
+/** Times are stored as epoch milliseconds in bigint columns; they fit a JavaScript number. */
+function typeParsers(): pg.TypeOverrides {
+  const overrides = new pg.TypeOverrides();
+  overrides.setTypeParser(pg.types.builtins.INT8, Number);
+  return overrides;
+}
+
+function wrap(db: Kysely<Schema>, dialect: Dialect, schema: string | undefined): Database {
   return {
     db,
     dialect,
+    schema,
     async ping() {
       await sql`select 1`.execute(db);
     },

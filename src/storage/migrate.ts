@@ -15,14 +15,19 @@ function migrator(database: Database): Migrator {
     provider: { getMigrations: () => Promise.resolve(migrations(database)) },
     migrationTableName: 'vetted_migrations',
     migrationLockTableName: 'vetted_migrations_lock',
+    // Without it Kysely would find the migration table of another schema in the same database.
+    ...(database.schema === undefined ? {} : { migrationTableSchema: database.schema }),
   });
 }
 
 export class MigrationError extends Error {
   constructor(migration: string | undefined, cause: unknown) {
-    super(`migration ${migration ?? '(setup)'} failed: ${cause instanceof Error ? cause.message : String(cause)}`, {
-      cause,
-    });
+    super(
+      `migration ${migration ?? '(setup)'} failed: ${cause instanceof Error ? cause.message : String(cause)}`,
+      {
+        cause,
+      },
+    );
     this.name = 'MigrationError';
   }
 }
@@ -34,7 +39,9 @@ export async function migrateToLatest(database: Database): Promise<string[]> {
     const failed = results?.find((result: MigrationResult) => result.status === 'Error');
     throw new MigrationError(failed?.migrationName, error);
   }
-  return (results ?? []).filter((result) => result.status === 'Success').map((result) => result.migrationName);
+  return (results ?? [])
+    .filter((result) => result.status === 'Success')
+    .map((result) => result.migrationName);
 }
 
 /** Names of migrations not yet applied to this database. */

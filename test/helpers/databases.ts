@@ -41,7 +41,8 @@ export function postgresDatabase(url: string): TestDatabase {
       const client = new pg.Client({ connectionString: url });
       await client.connect();
       try {
-        for (const schema of schemas.splice(0)) await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+        for (const schema of schemas.splice(0))
+          await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
       } finally {
         await client.end();
       }

@@ -16,8 +16,12 @@ export function randomMasterKey(): string {
  * Environment for a Vetted process or config under test: quiet, on a free port, with its own data folder and
  * master key. The parent's VETTED_* variables are not inherited.
  */
-export function testEnv(overrides: Record<string, string | undefined> = {}): Record<string, string | undefined> {
-  const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('VETTED_')));
+export function testEnv(
+  overrides: Record<string, string | undefined> = {},
+): Record<string, string | undefined> {
+  const inherited = Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => !name.startsWith('VETTED_')),
+  );
   return {
     ...inherited,
     VETTED_HOST: '127.0.0.1',

@@ -9,13 +9,24 @@ export interface VettedProcess {
   stdout(): string;
   stderr(): string;
   /** Resolves with the first stdout JSON log line that matches. */
-  waitForLog(matches: (line: Record<string, unknown>) => boolean, timeoutMs?: number): Promise<Record<string, unknown>>;
+  waitForLog(
+    matches: (line: Record<string, unknown>) => boolean,
+    timeoutMs?: number,
+  ): Promise<Record<string, unknown>>;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
 /** Runs `vetted <args>` as its own process, the way an operator would. */
-export function spawnVetted(args: string[], env: Record<string, string | undefined>, cwd = repoRoot): VettedProcess {
-  const child = spawn(process.execPath, [vettedBin, ...args], { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+export function spawnVetted(
+  args: string[],
+  env: Record<string, string | undefined>,
+  cwd = repoRoot,
+): VettedProcess {
+  const child = spawn(process.execPath, [vettedBin, ...args], {
+    env,
+    cwd,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   let err = '';
   const waiters = new Set<() => void>();
@@ -60,7 +71,11 @@ export function spawnVetted(args: string[], env: Record<string, string | undefin
             resolve(found);
           } else if (child.exitCode !== null || child.signalCode !== null) {
             finish();
-            reject(new Error(`vetted exited (${child.exitCode ?? child.signalCode}); stdout:\n${out}\nstderr:\n${err}`));
+            reject(
+              new Error(
+                `vetted exited (${child.exitCode ?? child.signalCode}); stdout:\n${out}\nstderr:\n${err}`,
+              ),
+            );
           }
         };
         const finish = () => {

@@ -14,7 +14,9 @@ export interface TestServer extends RunningServer {
 }
 
 /** Starts the real server in this process on a free port, against a fresh SQLite file unless told otherwise. */
-export async function startTestServer(overrides: Record<string, string | undefined> = {}): Promise<TestServer> {
+export async function startTestServer(
+  overrides: Record<string, string | undefined> = {},
+): Promise<TestServer> {
   const env = testEnv({ VETTED_LOG_LEVEL: 'trace', ...overrides });
   const config = loadConfig(env);
   const chunks: string[] = [];

@@ -35,7 +35,11 @@ export function foundation(dialect: Dialect) {
         .addColumn('ip', 'text')
         .addColumn('data', 'text', (col) => col.notNull())
         .execute();
-      await db.schema.createIndex('audit_events_occurred_at').on('audit_events').column('occurred_at').execute();
+      await db.schema
+        .createIndex('audit_events_occurred_at')
+        .on('audit_events')
+        .column('occurred_at')
+        .execute();
       await db.schema
         .createIndex('audit_events_subject')
         .on('audit_events')
