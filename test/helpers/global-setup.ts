@@ -17,6 +17,7 @@ export default async function globalSetup(): Promise<void> {
   } catch (error) {
     throw new Error(
       `VETTED_TEST_DATABASE_URL is set but PostgreSQL cannot be reached: ${(error as Error).message}`,
+      { cause: error },
     );
   } finally {
     await client.end().catch(() => undefined);
