@@ -1,11 +1,25 @@
 import { Migrator, type Migration, type MigrationResult } from 'kysely/migration';
 import type { Database } from './database.ts';
 import { foundation } from './migrations/0001-foundation.ts';
+import { accounts } from './migrations/0002-accounts.ts';
+import { oidc } from './migrations/0003-oidc.ts';
+import { verifications } from './migrations/0004-verifications.ts';
 
-/** Every migration, in order. Names never change once released. */
+/** Every migration's name, in order. Names never change once released. */
+export const migrationNames = [
+  '0001-foundation',
+  '0002-accounts',
+  '0003-oidc',
+  '0004-verifications',
+] as const;
+
+/** Every migration, in order. */
 function migrations(database: Database): Record<string, Migration> {
   return {
     '0001-foundation': foundation(database.dialect),
+    '0002-accounts': accounts,
+    '0003-oidc': oidc,
+    '0004-verifications': verifications,
   };
 }
 

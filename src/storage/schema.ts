@@ -1,4 +1,7 @@
 import type { Generated } from 'kysely';
+import type { AccountTables } from './tables/accounts.ts';
+import type { OidcTables } from './tables/oidc.ts';
+import type { VerificationTables } from './tables/verifications.ts';
 
 /**
  * The tables, as Kysely sees them. Times are milliseconds since the epoch in `bigint` columns and JSON is
@@ -30,7 +33,10 @@ export interface AuditEventsTable {
   data: string;
 }
 
-export interface Schema {
+export interface FoundationTables {
   signing_keys: SigningKeysTable;
   audit_events: AuditEventsTable;
 }
+
+/** Every table: each domain declares its own in tables/<domain>.ts. */
+export interface Schema extends FoundationTables, AccountTables, OidcTables, VerificationTables {}

@@ -10,7 +10,7 @@ import { createSigningKeyService } from '../../src/keys/signing-keys.ts';
 import { createManualClock } from '../../src/lib/clock.ts';
 import { randomIds } from '../../src/lib/ids.ts';
 import { openDatabase, type Database } from '../../src/storage/database.ts';
-import { migrateToLatest, pendingMigrations } from '../../src/storage/migrate.ts';
+import { migrateToLatest, migrationNames, pendingMigrations } from '../../src/storage/migrate.ts';
 import { describeEachDatabase, type TestDatabase } from '../helpers/databases.ts';
 import { testEnv } from '../helpers/env.ts';
 import { runVetted } from '../helpers/process.ts';
@@ -63,8 +63,8 @@ describeEachDatabase('storage', (target: TestDatabase) => {
     it('bring an empty database to the current schema, once', async () => {
       const db = await open(await target.create());
       opened.push(db);
-      expect(await pendingMigrations(db)).toEqual(['0001-foundation']);
-      expect(await migrateToLatest(db)).toEqual(['0001-foundation']);
+      expect(await pendingMigrations(db)).toEqual([...migrationNames]);
+      expect(await migrateToLatest(db)).toEqual([...migrationNames]);
       expect(await migrateToLatest(db)).toEqual([]);
       expect(await pendingMigrations(db)).toEqual([]);
       const tables = (await tablesOf(db)).map((table) => table.name).sort();
@@ -76,18 +76,18 @@ describeEachDatabase('storage', (target: TestDatabase) => {
       const runs = await Promise.all([1, 2, 3].map(() => runVetted(['migrate', '--json'], env)));
       for (const run of runs) expect(run, run.stderr).toMatchObject({ code: 0 });
       const applied = runs.flatMap((run) => (JSON.parse(run.stdout) as { applied: string[] }).applied);
-      expect(applied).toEqual(['0001-foundation']);
+      expect(applied).toEqual([...migrationNames]);
     });
 
-    it('give both dialects the same columns', async () => {
-      const columns = (await tablesOf(database))
+    it('give both dialects the same tables, columns and nullability', async () => {
+      const tables = (await tablesOf(database))
         .filter((table) => !table.name.startsWith('vetted_migrations'))
-        .map((table) => `${table.name}(${table.columns.map((column) => column.name).join(',')})`)
-        .sort();
-      expect(columns).toEqual([
-        'audit_events(seq,id,occurred_at,event,actor_type,actor_id,subject_type,subject_id,request_id,ip,data)',
-        'signing_keys(kid,alg,generation,public_jwk,private_jwk_sealed,created_at,activated_at,retired_at)',
-      ]);
+        .map((table) => ({
+          table: table.name,
+          columns: table.columns.map((column) => `${column.name}${column.isNullable ? '?' : ''}`),
+        }))
+        .sort((a, b) => a.table.localeCompare(b.table));
+      await expect(JSON.stringify(tables, null, 2)).toMatchFileSnapshot('./schema.snapshot.json');
     });
   });
 
