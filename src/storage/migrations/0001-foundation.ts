@@ -6,7 +6,7 @@ export function foundation(dialect: Dialect) {
     async up(db: Kysely<unknown>): Promise<void> {
       await db.schema
         .createTable('signing_keys')
-        .addColumn('kid', 'text', (col) => col.primaryKey())
+        .addColumn('kid', 'text', (col) => col.primaryKey().notNull())
         .addColumn('alg', 'text', (col) => col.notNull())
         .addColumn('generation', 'integer', (col) => col.notNull())
         .addColumn('public_jwk', 'text', (col) => col.notNull())
@@ -22,7 +22,7 @@ export function foundation(dialect: Dialect) {
         .addColumn('seq', dialect === 'postgres' ? 'bigint' : 'integer', (col) =>
           dialect === 'postgres'
             ? col.primaryKey().generatedAlwaysAsIdentity()
-            : col.primaryKey().autoIncrement(),
+            : col.primaryKey().autoIncrement().notNull(),
         )
         .addColumn('id', 'text', (col) => col.notNull().unique())
         .addColumn('occurred_at', 'bigint', (col) => col.notNull())

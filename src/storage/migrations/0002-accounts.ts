@@ -4,7 +4,7 @@ export const accounts = {
   async up(db: Kysely<unknown>): Promise<void> {
     await db.schema
       .createTable('users')
-      .addColumn('id', 'text', (col) => col.primaryKey())
+      .addColumn('id', 'text', (col) => col.primaryKey().notNull())
       .addColumn('email', 'text', (col) => col.notNull())
       .addColumn('email_normalized', 'text', (col) => col.notNull().unique())
       .addColumn('password_hash', 'text')
@@ -19,7 +19,7 @@ export const accounts = {
 
     await db.schema
       .createTable('one_time_codes')
-      .addColumn('id', 'text', (col) => col.primaryKey())
+      .addColumn('id', 'text', (col) => col.primaryKey().notNull())
       .addColumn('purpose', 'text', (col) => col.notNull())
       .addColumn('user_id', 'text', (col) => col.notNull().references('users.id').onDelete('cascade'))
       .addColumn('address', 'text', (col) => col.notNull())
@@ -37,7 +37,7 @@ export const accounts = {
 
     await db.schema
       .createTable('rate_limits')
-      .addColumn('key', 'text', (col) => col.primaryKey())
+      .addColumn('key', 'text', (col) => col.primaryKey().notNull())
       .addColumn('hits', 'integer', (col) => col.notNull())
       .addColumn('window_started_at', 'bigint', (col) => col.notNull())
       .addColumn('blocked_until', 'bigint')
@@ -45,7 +45,7 @@ export const accounts = {
 
     await db.schema
       .createTable('outbox_messages')
-      .addColumn('id', 'text', (col) => col.primaryKey())
+      .addColumn('id', 'text', (col) => col.primaryKey().notNull())
       .addColumn('recipient', 'text', (col) => col.notNull())
       .addColumn('subject', 'text', (col) => col.notNull())
       .addColumn('text_body', 'text', (col) => col.notNull())

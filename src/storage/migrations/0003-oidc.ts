@@ -21,7 +21,7 @@ export const oidc = {
 
     await db.schema
       .createTable('applications')
-      .addColumn('id', 'text', (col) => col.primaryKey())
+      .addColumn('id', 'text', (col) => col.primaryKey().notNull())
       .addColumn('client_id', 'text', (col) => col.notNull().unique())
       .addColumn('name', 'text', (col) => col.notNull())
       .addColumn('redirect_uris', 'text', (col) => col.notNull())
@@ -47,7 +47,7 @@ export const oidc = {
 
     await db.schema
       .createTable('application_secrets')
-      .addColumn('id', 'text', (col) => col.primaryKey())
+      .addColumn('id', 'text', (col) => col.primaryKey().notNull())
       .addColumn('application_id', 'text', (col) =>
         col.notNull().references('applications.id').onDelete('cascade'),
       )
@@ -63,7 +63,7 @@ export const oidc = {
 
     await db.schema
       .createTable('grant_contexts')
-      .addColumn('grant_id', 'text', (col) => col.primaryKey())
+      .addColumn('grant_id', 'text', (col) => col.primaryKey().notNull())
       .addColumn('eid', 'text')
       .addColumn('updated_at', 'bigint', (col) => col.notNull())
       .execute();

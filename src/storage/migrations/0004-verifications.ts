@@ -80,7 +80,7 @@ export const verifications = {
   async up(db: Kysely<unknown>): Promise<void> {
     await db.schema
       .createTable('communities')
-      .addColumn('handle', 'text', (col) => col.primaryKey())
+      .addColumn('handle', 'text', (col) => col.primaryKey().notNull())
       .addColumn('name', 'text', (col) => col.notNull())
       .addColumn('subgroups', 'text', (col) => col.notNull())
       .addColumn('validity_days', 'integer')
@@ -90,7 +90,7 @@ export const verifications = {
 
     await db.schema
       .createTable('verifications')
-      .addColumn('id', 'text', (col) => col.primaryKey())
+      .addColumn('id', 'text', (col) => col.primaryKey().notNull())
       .addColumn('user_id', 'text', (col) => col.notNull().references('users.id').onDelete('cascade'))
       .addColumn('community', 'text', (col) => col.notNull().references('communities.handle'))
       .addColumn('subgroups', 'text', (col) => col.notNull())
