@@ -119,7 +119,7 @@ export const verifications = {
           validity_days: community.validityDays,
           position,
           created_at: now,
-        })) as never,
+        })),
       )
       .execute();
   },
