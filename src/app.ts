@@ -1,31 +1,74 @@
 import { Router } from '@koa/router';
 import Koa from 'koa';
+import { csrfProtection } from './http/csrf.ts';
 import { accessLog } from './http/access-log.ts';
 import { errorHandler } from './http/error-handler.ts';
 import { createHttpMetrics } from './http/metrics.ts';
 import { requestId } from './http/request-id.ts';
+import { attributesRoutes } from './http/routes/attributes.ts';
+import { devRoutes } from './http/routes/dev.ts';
 import { healthRoutes } from './http/routes/health.ts';
 import { jwksRoutes } from './http/routes/jwks.ts';
 import { securityHeaders } from './http/security-headers.ts';
 import type { AppState } from './http/state.ts';
+import { interactionRoutes } from './interaction/routes.ts';
+import { findAccessToken } from './oidc/access-tokens.ts';
+import { verifyDpopProof } from './oidc/dpop.ts';
+import { createVettedOidc } from './oidc/wiring.ts';
 import type { Services } from './services.ts';
+import { staticRoutes } from './web/static-routes.ts';
 
 /** The HTTP application: composition only, no I/O of its own, so tests can mount it on any port. */
 export function createApp(services: Services): Koa<AppState> {
   const { config, logger, ids, health } = services;
   const app = new Koa<AppState>({ proxy: config.trustProxy });
+  // oidc-provider runs inside this app's contexts, so its signed cookies use these keys.
+  app.keys = services.cookieKeys;
   // Errors are answered and logged by errorHandler; Koa's own printer would only duplicate them.
   app.silent = true;
   const metrics = createHttpMetrics();
+  const oidc = createVettedOidc(services);
+  const secure = config.baseUrl.startsWith('https:');
 
   const router = new Router();
   healthRoutes(router, { readiness: health, metrics, metricsToken: config.metricsToken });
   jwksRoutes(router, { keys: services.keys });
+  staticRoutes(router);
+  interactionRoutes(
+    router,
+    {
+      provider: oidc.provider,
+      accounts: services.accounts,
+      applications: services.applications,
+      verification: services.verification,
+      saveConsent: (accountId, clientId, grantId) =>
+        services.oidcModels.saveConsent(accountId, clientId, grantId, services.clock.now().getTime()),
+    },
+    csrfProtection({ secure }),
+  );
+  attributesRoutes(router, {
+    attributes: services.attributes,
+    resolveToken: async (value) =>
+      findAccessToken(await oidc.provider(), services.oidcModels, value, () =>
+        services.clock.now().getTime(),
+      ),
+    verifyDpopProof: (ctx, token) =>
+      verifyDpopProof({
+        proof: ctx.get('dpop'),
+        method: ctx.method,
+        urls: [`${config.baseUrl}${ctx.path}`, `${ctx.origin}${ctx.path}`],
+        accessToken: token,
+        now: services.clock.now().getTime(),
+        models: services.oidcModels,
+      }),
+    isCommunity: (scope) => services.communities.isCommunityScope(scope),
+  });
+  if (config.env === 'development') devRoutes(router, { outbox: services.outbox });
 
   app.use(metrics.middleware);
   app.use(requestId(ids));
   app.use(accessLog(logger));
-  app.use(securityHeaders({ https: config.baseUrl.startsWith('https:') }));
+  app.use(securityHeaders({ https: secure }));
   app.use(async (ctx, next) => {
     // While draining, ask clients not to reuse the connection so the server can close it.
     if (health.isDraining()) ctx.set('Connection', 'close');
@@ -33,6 +76,7 @@ export function createApp(services: Services): Koa<AppState> {
   });
   app.use(errorHandler());
   app.use(router.routes());
+  app.use(oidc.middleware);
   app.use(router.allowedMethods());
   return app;
 }

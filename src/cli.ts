@@ -3,47 +3,14 @@ import { ConfigError, describeConfig, loadConfig, unknownSettings, type Config }
 import { loadMasterKey } from './keys/master-key.ts';
 import { signingAlgorithms, type SigningAlgorithm, type SigningKeyInfo } from './keys/signing-keys.ts';
 import { isAppError } from './lib/app-error.ts';
-import { systemClock } from './lib/clock.ts';
-import { randomIds } from './lib/ids.ts';
-import { createLogger } from './lib/logger.ts';
+import { registerAppCommands } from './cli/apps.ts';
+import { print, withServices, type JsonOption } from './cli/context.ts';
+import { registerUserCommands } from './cli/users.ts';
 import { EXIT_CONFIG, serve } from './serve.ts';
-import { createServices, type Services } from './services.ts';
-import { openDatabase } from './storage/database.ts';
-import { migrateToLatest } from './storage/migrate.ts';
 
 /** Exit code for a command line that could not be understood. */
 const EXIT_USAGE = 2;
 const operator = { type: 'operator' } as const;
-
-interface JsonOption {
-  json?: boolean;
-}
-
-function print(data: unknown, json: boolean | undefined, human: () => string): void {
-  process.stdout.write(json === true ? `${JSON.stringify(data, null, 2)}\n` : `${human()}\n`);
-}
-
-/** Opens the database (migrated) and the services for one command, and always closes them. */
-async function withServices<T>(run: (services: Services, applied: string[]) => Promise<T>): Promise<T> {
-  const config = loadConfig(process.env);
-  const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel, process.stderr);
-  const masterKey = await loadMasterKey(config.masterKey);
-  const database = await openDatabase(config.database);
-  try {
-    const applied = await migrateToLatest(database);
-    const services = createServices({
-      config,
-      database,
-      clock: systemClock,
-      ids: randomIds,
-      logger,
-      masterKey,
-    });
-    return await run(services, applied);
-  } finally {
-    await database.close();
-  }
-}
 
 function keyTable(keys: SigningKeyInfo[]): string {
   if (keys.length === 0) return 'No signing keys yet: they are created when the server first starts.';
@@ -135,6 +102,9 @@ export function buildProgram(): Command {
         print({ retired: kid }, options.json, () => `Retired ${kid}.`);
       }),
     );
+
+  registerAppCommands(program);
+  registerUserCommands(program);
 
   const config = program.command('config').description('Inspect the configuration.');
   config

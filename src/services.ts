@@ -1,14 +1,30 @@
+import { createAccountService } from './accounts/account-service.ts';
+import { createOneTimeCodeRepository } from './accounts/one-time-code-repository.ts';
+import { createOneTimeCodeService } from './accounts/one-time-codes.ts';
+import { createUserRepository } from './accounts/user-repository.ts';
+import { createAttributeService } from './attributes/attribute-service.ts';
 import { createAuditRepository } from './audit/audit-repository.ts';
 import { createAuditService } from './audit/audit-service.ts';
 import type { Config } from './config/load.ts';
-import { createSecretBox } from './keys/secret-box.ts';
+import { createSecretBox, deriveKey } from './keys/secret-box.ts';
 import { createSigningKeyRepository } from './keys/signing-key-repository.ts';
 import { createSigningKeyService } from './keys/signing-keys.ts';
+import { createTokenHasher } from './keys/token-hasher.ts';
 import type { Clock } from './lib/clock.ts';
 import type { IdGenerator } from './lib/ids.ts';
 import type { Logger } from './lib/logger.ts';
+import { createMailer } from './mail/mailer.ts';
+import { createOutboxRepository } from './mail/outbox-repository.ts';
+import { createModelRepository } from './oidc/model-repository.ts';
+import { createApplicationRepository } from './partners/application-repository.ts';
+import { createApplicationService, standardScopes } from './partners/application-service.ts';
+import { createDatabaseRateLimiter } from './rate-limits/database-rate-limiter.ts';
 import type { Database } from './storage/database.ts';
 import { pendingMigrations } from './storage/migrate.ts';
+import { createCommunityRepository } from './verification/community-repository.ts';
+import { createCommunityService } from './verification/community-service.ts';
+import { createVerificationRepository } from './verification/verification-repository.ts';
+import { createVerificationService } from './verification/verification-service.ts';
 
 export interface ServiceDeps {
   config: Readonly<Config>;
@@ -22,15 +38,65 @@ export interface ServiceDeps {
 /** The one composition root: every domain service, wired from plain dependencies. */
 export function createServices(deps: ServiceDeps) {
   const { config, database, clock, ids, logger, masterKey } = deps;
-  const audit = createAuditService({ repository: createAuditRepository(database.db), clock, ids });
+  const { db } = database;
+  const audit = createAuditService({ repository: createAuditRepository(db), clock, ids });
   const keys = createSigningKeyService({
-    repository: createSigningKeyRepository(database.db),
+    repository: createSigningKeyRepository(db),
     box: createSecretBox(masterKey, 'signing-keys'),
     clock,
     audit,
     cacheSeconds: config.keyCacheSeconds,
   });
-  return { config, clock, ids, logger, audit, keys, health: createHealth(database) };
+  const communities = createCommunityService({
+    repository: createCommunityRepository(db),
+    clock,
+    cacheSeconds: config.keyCacheSeconds,
+  });
+  const verification = createVerificationService({
+    repository: createVerificationRepository(db),
+    communities,
+    audit,
+    clock,
+    ids,
+  });
+  const accounts = createAccountService({
+    users: createUserRepository(db),
+    codes: createOneTimeCodeService({ repository: createOneTimeCodeRepository(db), masterKey, clock, ids }),
+    mailer: createMailer(config, db, { clock, ids }),
+    audit,
+    clock,
+    rateLimiter: createDatabaseRateLimiter(db, clock),
+    logger,
+  });
+  const hasher = createTokenHasher(masterKey);
+  const applications = createApplicationService({
+    repository: createApplicationRepository(db),
+    hasher,
+    clock,
+    ids,
+    audit,
+    knownScopes: async () => new Set([...standardScopes, ...(await communities.handles())]),
+  });
+  const attributes = createAttributeService({ accounts, applications, verification, clock });
+  return {
+    config,
+    clock,
+    ids,
+    logger,
+    audit,
+    keys,
+    communities,
+    verification,
+    accounts,
+    applications,
+    attributes,
+    hasher,
+    oidcModels: createModelRepository(db),
+    outbox: createOutboxRepository(db),
+    /** Keys for signed cookies, the same on every instance. */
+    cookieKeys: [deriveKey(masterKey, 'cookies').toString('base64url')],
+    health: createHealth(database),
+  };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -1,5 +1,17 @@
 /** Every audit event name, `<entity>.<verb>`, in one place. */
-export const auditEvents = ['signing_key.created', 'signing_key.rotated', 'signing_key.retired'] as const;
+export const auditEvents = [
+  'signing_key.created',
+  'signing_key.rotated',
+  'signing_key.retired',
+  'user.created',
+  'user.email_verified',
+  'user.signed_in',
+  'user.sign_in_failed',
+  'user.locked',
+  'user.unlocked',
+  'application.created',
+  'verification.recorded',
+] as const;
 
 export type AuditEventName = (typeof auditEvents)[number];
 

@@ -93,7 +93,11 @@ describe('loadConfig', () => {
   });
 
   describe('in production', () => {
-    const production = { VETTED_ENV: 'production', VETTED_BASE_URL: 'https://id.example.com' };
+    const production = {
+      VETTED_ENV: 'production',
+      VETTED_BASE_URL: 'https://id.example.com',
+      VETTED_SMTP_URL: 'smtps://vetted:secret@mail.example.com:465',
+    };
 
     it('refuses to start without a master key', () => {
       expect(problemsOf(production)).toEqual([
@@ -113,6 +117,13 @@ describe('loadConfig', () => {
       expect(problems[1]).toMatch(/^VETTED_BASE_URL: must use https/);
     });
 
+    it('refuses to start without an SMTP server, naming the key', () => {
+      const { VETTED_SMTP_URL: _smtp, ...withoutSmtp } = production;
+      expect(problemsOf({ ...withoutSmtp, VETTED_MASTER_KEY: strongKey })).toEqual([
+        'VETTED_SMTP_URL: required in production (smtp:// or smtps:// URL of the mail server); without it mail is only kept in the development outbox',
+      ]);
+    });
+
     it('accepts https, or http on localhost, with a configured key or key file', () => {
       expect(loadConfig({ ...production, VETTED_MASTER_KEY: strongKey }, cwd).env).toBe('production');
       expect(
@@ -124,16 +135,37 @@ describe('loadConfig', () => {
     });
   });
 
+  it('sends mail through SMTP when configured, else keeps it in the development outbox', () => {
+    expect(loadConfig({}, cwd).mail).toEqual({ smtpUrl: undefined, from: 'Vetted <no-reply@localhost>' });
+    expect(
+      loadConfig(
+        { VETTED_SMTP_URL: ' smtp://u:p@mail.example.com:587 ', VETTED_MAIL_FROM: 'ID <id@example.com>' },
+        cwd,
+      ).mail,
+    ).toEqual({ smtpUrl: 'smtp://u:p@mail.example.com:587', from: 'ID <id@example.com>' });
+    expect(problemsOf({ VETTED_SMTP_URL: 'http://mail.example.com' })).toEqual([
+      'VETTED_SMTP_URL: must be an smtp:// or smtps:// URL, e.g. smtp://user:pass@mail.example.com:587 (got "http://mail.example.com")',
+    ]);
+    expect(problemsOf({ VETTED_SMTP_URL: 'mail.example.com:25' })[0]).toMatch(/^VETTED_SMTP_URL: must be/);
+    expect(problemsOf({ VETTED_MAIL_FROM: 'no address' })[0]).toMatch(
+      /^VETTED_MAIL_FROM: must be an address/,
+    );
+    expect(problemsOf({ VETTED_MAIL_FROM: 'a@b.c\nBcc: x@y.z' })[0]).toMatch(/^VETTED_MAIL_FROM: /);
+  });
+
   it('hides secrets when described', () => {
     const config = loadConfig(
       {
         VETTED_MASTER_KEY: strongKey,
         VETTED_DATABASE_URL: 'postgres://vetted:hunter2@db/vetted',
         VETTED_METRICS_TOKEN: 'a-metrics-token-1234',
+        VETTED_SMTP_URL: 'smtp://mailer:smtp-hunter3@mail.example.com:587',
       },
       cwd,
     );
     const text = JSON.stringify(describeConfig(config));
+    expect(text).not.toContain('smtp-hunter3');
+    expect(text).toContain('mail.example.com:587');
     expect(text).not.toContain(strongKey);
     expect(text).not.toContain('hunter2');
     expect(text).not.toContain('a-metrics-token-1234');

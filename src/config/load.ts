@@ -8,6 +8,13 @@ export type DatabaseConfig =
 export type MasterKeySource =
   { kind: 'value'; value: string } | { kind: 'file'; path: string; generateIfMissing: boolean };
 
+export interface MailConfig {
+  /** smtp:// or smtps:// URL; when absent, mail goes to the development outbox. */
+  smtpUrl: string | undefined;
+  /** The From header, e.g. `Vetted <no-reply@example.com>`. */
+  from: string;
+}
+
 export interface Config {
   env: 'development' | 'production';
   baseUrl: string;
@@ -22,6 +29,7 @@ export interface Config {
   shutdownTimeoutMs: number;
   keyCacheSeconds: number;
   metricsToken: string | undefined;
+  mail: MailConfig;
 }
 
 /** Thrown when the environment does not describe a valid configuration; each problem names its key. */
@@ -72,6 +80,11 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     if (url.protocol === 'http:' && !LOCAL_HOSTS.has(url.hostname)) {
       problems.push('VETTED_BASE_URL: must use https:// in production (http is allowed only for localhost)');
     }
+    if (settings.VETTED_SMTP_URL === undefined) {
+      problems.push(
+        'VETTED_SMTP_URL: required in production (smtp:// or smtps:// URL of the mail server); without it mail is only kept in the development outbox',
+      );
+    }
   }
   if (problems.length > 0) throw new ConfigError(problems);
 
@@ -89,6 +102,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     shutdownTimeoutMs: settings.VETTED_SHUTDOWN_TIMEOUT_MS,
     keyCacheSeconds: settings.VETTED_KEY_CACHE_SECONDS,
     metricsToken: settings.VETTED_METRICS_TOKEN,
+    mail: Object.freeze({ smtpUrl: settings.VETTED_SMTP_URL, from: settings.VETTED_MAIL_FROM }),
   });
 }
 
@@ -149,6 +163,10 @@ export function describeConfig(config: Config): Record<string, unknown> {
     database,
     masterKey,
     metricsToken: config.metricsToken === undefined ? undefined : '(set, hidden)',
+    mail: {
+      ...config.mail,
+      smtpUrl: config.mail.smtpUrl === undefined ? undefined : maskPassword(config.mail.smtpUrl),
+    },
   };
 }
 

@@ -34,6 +34,13 @@ const httpUrl = z
   })
   .transform((value) => value.replace(/\/+$/, ''));
 
+const smtpUrl = z
+  .string()
+  .trim()
+  .refine((value) => URL.canParse(value) && /^smtps?:$/.test(new URL(value).protocol), {
+    message: 'must be an smtp:// or smtps:// URL, e.g. smtp://user:pass@mail.example.com:587',
+  });
+
 export const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 export const configSchema = z.object({
@@ -41,7 +48,7 @@ export const configSchema = z.object({
     .enum(['development', 'production'], 'must be development or production')
     .default('development')
     .describe(
-      'Deployment mode. `production` refuses development conveniences: a generated master key, an in-memory database, a plain-http public URL.',
+      'Deployment mode. `production` refuses development conveniences: a generated master key, an in-memory database, a plain-http public URL, mail kept in the development outbox instead of sent.',
     ),
   VETTED_BASE_URL: httpUrl
     .optional()
@@ -120,6 +127,17 @@ export const configSchema = z.object({
     .describe(
       'When set, `GET /metrics` requires `Authorization: Bearer <token>`. When unset, metrics are public: keep the port private or set this.',
     ),
+  VETTED_SMTP_URL: smtpUrl
+    .optional()
+    .describe(
+      'Mail server for verification codes: `smtp://user:pass@host:587` (upgraded with STARTTLS when the server offers it) or `smtps://user:pass@host:465` (TLS from the start); percent-encode special characters in the user and password. Required in production. When unset, mail is not sent but kept in the development outbox at `/dev/outbox`.',
+    ),
+  VETTED_MAIL_FROM: z
+    .string()
+    .trim()
+    .regex(/^[^\r\n]*@[^\r\n]*$/, 'must be an address, e.g. `Vetted <no-reply@example.com>`')
+    .default('Vetted <no-reply@localhost>')
+    .describe('The `From` of the mail Vetted sends, an address with an optional display name.'),
 });
 
 export type ConfigInput = z.input<typeof configSchema>;

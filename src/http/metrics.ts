@@ -27,7 +27,9 @@ export function createHttpMetrics() {
       await next();
     } finally {
       // Routes are labelled by their pattern, never the raw path, so the label set stays small.
-      const matched = (ctx as { _matchedRoute?: unknown })._matchedRoute;
+      const matched =
+        (ctx.state as { routeLabel?: string }).routeLabel ??
+        (ctx as { _matchedRoute?: unknown })._matchedRoute;
       const labels = {
         method: ctx.method,
         route: typeof matched === 'string' ? matched : 'unmatched',

@@ -29,6 +29,10 @@ export interface ActiveSigningKey {
 interface KeySnapshot {
   rows: SigningKeyRow[];
   active: ActiveSigningKey[];
+  /** Every unretired key with its private part, the active one of each algorithm first. */
+  usable: JWK[];
+  /** Changes whenever the set of usable keys or the active ones change. */
+  version: string;
 }
 
 const ROTATION_ATTEMPTS = 3;
@@ -52,14 +56,23 @@ export function createSigningKeyService(deps: {
   async function load(): Promise<KeySnapshot> {
     const rows = await repository.list();
     const activeKids = activeKidsOf(rows, clock.now().getTime());
-    const active = rows
+    const open = (row: SigningKeyRow) =>
+      JSON.parse(box.open(row.privateJwkSealed, sealContext(row.kid)).toString('utf8')) as JWK;
+    const unretired = rows
+      .filter((row) => row.retiredAt === null)
+      .sort(
+        (a, b) =>
+          Number(activeKids.has(b.kid)) - Number(activeKids.has(a.kid)) || b.generation - a.generation,
+      );
+    const opened = new Map(unretired.map((row) => [row.kid, open(row)]));
+    const active = unretired
       .filter((row) => activeKids.has(row.kid))
       .map((row) => ({
         kid: row.kid,
         alg: row.alg as SigningAlgorithm,
-        privateJwk: JSON.parse(box.open(row.privateJwkSealed, sealContext(row.kid)).toString('utf8')) as JWK,
+        privateJwk: opened.get(row.kid) as JWK,
       }));
-    return { rows, active };
+    return { rows, active, usable: [...opened.values()], version: unretired.map((row) => row.kid).join(',') };
   }
 
   function current(): Promise<KeySnapshot> {
@@ -179,6 +192,12 @@ export function createSigningKeyService(deps: {
     /** The key that signs new tokens, one per algorithm, private part opened. */
     async activeSigningKeys(): Promise<ActiveSigningKey[]> {
       return (await current()).active;
+    },
+
+    /** The private keys a token signer needs: every unretired key, active first, and a version to cache by. */
+    async privateKeySet(): Promise<{ version: string; keys: JWK[] }> {
+      const { usable, version } = await current();
+      return { version, keys: usable };
     },
 
     refresh,

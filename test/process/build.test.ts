@@ -1,6 +1,6 @@
 import { execFile, spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { testEnv } from '../helpers/env.ts';
@@ -16,9 +16,15 @@ describe('the production build', () => {
 
   it('compiles to JavaScript that starts and serves without TypeScript support', async () => {
     const tsc = join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc');
-    await promisify(execFile)(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--outDir', outDir], {
-      cwd: repoRoot,
-    });
+    const run = promisify(execFile);
+    await run(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--outDir', outDir], { cwd: repoRoot });
+    await run(
+      process.execPath,
+      ['--experimental-strip-types', 'scripts/copy-static.ts', relative(repoRoot, outDir)],
+      {
+        cwd: repoRoot,
+      },
+    );
     const child = spawn(process.execPath, ['--no-experimental-strip-types', join(outDir, 'main.js')], {
       env: testEnv({ VETTED_LOG_LEVEL: 'info' }),
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -29,15 +29,28 @@ describe('vetted serve as a process', () => {
   it.each([
     [{ VETTED_PORT: 'abc' }, 'VETTED_PORT: must be a whole number from 0 to 65535 (got "abc")'],
     [
-      { VETTED_ENV: 'production', VETTED_MASTER_KEY: undefined, VETTED_BASE_URL: 'https://id.example' },
+      {
+        VETTED_ENV: 'production',
+        VETTED_SMTP_URL: 'smtp://mail.example:587',
+        VETTED_MASTER_KEY: undefined,
+        VETTED_BASE_URL: 'https://id.example',
+      },
       'VETTED_MASTER_KEY: required in production',
     ],
     [
-      { VETTED_ENV: 'production', VETTED_DATABASE_URL: 'sqlite::memory:' },
+      {
+        VETTED_ENV: 'production',
+        VETTED_SMTP_URL: 'smtp://mail.example:587',
+        VETTED_DATABASE_URL: 'sqlite::memory:',
+      },
       'VETTED_DATABASE_URL: an in-memory database',
     ],
     [
-      { VETTED_ENV: 'production', VETTED_BASE_URL: 'http://id.example.com' },
+      {
+        VETTED_ENV: 'production',
+        VETTED_SMTP_URL: 'smtp://mail.example:587',
+        VETTED_BASE_URL: 'http://id.example.com',
+      },
       'VETTED_BASE_URL: must use https://',
     ],
     [{ VETTED_MASTER_KEY: 'too-short' }, 'VETTED_MASTER_KEY: must be 32 random bytes'],

@@ -67,9 +67,24 @@ export const oidc = {
       .addColumn('eid', 'text')
       .addColumn('updated_at', 'bigint', (col) => col.notNull())
       .execute();
+
+    await db.schema
+      .createTable('consents')
+      .addColumn('account_id', 'text', (col) => col.notNull())
+      .addColumn('client_id', 'text', (col) => col.notNull())
+      .addColumn('grant_id', 'text', (col) => col.notNull())
+      .addColumn('updated_at', 'bigint', (col) => col.notNull())
+      .addPrimaryKeyConstraint('consents_pk', ['account_id', 'client_id'])
+      .execute();
   },
   async down(db: Kysely<unknown>): Promise<void> {
-    for (const table of ['grant_contexts', 'application_secrets', 'applications', 'oidc_models']) {
+    for (const table of [
+      'consents',
+      'grant_contexts',
+      'application_secrets',
+      'applications',
+      'oidc_models',
+    ]) {
       await db.schema.dropTable(table).execute();
     }
   },

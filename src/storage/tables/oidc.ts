@@ -61,7 +61,16 @@ export interface GrantContextsTable {
   updated_at: number;
 }
 
+/** The grant that remembers a user's consent to an application, across sessions. */
+export interface ConsentsTable {
+  account_id: string;
+  client_id: string;
+  grant_id: string;
+  updated_at: number;
+}
+
 export interface OidcTables {
+  consents: ConsentsTable;
   oidc_models: OidcModelsTable;
   applications: ApplicationsTable;
   application_secrets: ApplicationSecretsTable;

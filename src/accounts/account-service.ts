@@ -1,0 +1,251 @@
+import { randomBytes } from 'node:crypto';
+import type { Actor, AuditService, RequestOrigin } from '../audit/audit-service.ts';
+import type { Clock } from '../lib/clock.ts';
+import type { Logger } from '../lib/logger.ts';
+import type { Mailer } from '../mail/mailer.ts';
+import type { RateLimiter } from '../rate-limits/rate-limiter.ts';
+import { createSignInGuard, defaultSignInPolicy, type SignInPolicy } from '../rate-limits/sign-in-guard.ts';
+import { emailVerificationMessage } from './emails.ts';
+import { accountErrors } from './errors.ts';
+import { CODE_TTL_MS, type OneTimeCodeService } from './one-time-codes.ts';
+import { createPasswordHasher, PASSWORD_MAX_LENGTH, type PasswordHasher } from './password.ts';
+import {
+  normalizeEmail,
+  validateUserInput,
+  type OperatorUserInput,
+  type SignUpInput,
+  type ValidUserInput,
+} from './user-input.ts';
+import type { UserRepository, UserRow } from './user-repository.ts';
+
+/** A user as the rest of the system sees it: never the password hash. */
+export interface User {
+  /** 32 lower-case hex characters: the OIDC `sub` and the `uuid` attribute. */
+  id: string;
+  email: string;
+  emailVerified: boolean;
+  emailVerifiedAt: Date | null;
+  firstName: string;
+  lastName: string;
+  postalCode: string | null;
+  /** YYYY-MM-DD */
+  birthDate: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export const EMAIL_VERIFICATION = 'email_verification';
+/** At most one new email verification code per user per minute. */
+export const CODE_RESEND_WINDOW = { limit: 1, windowMs: 60_000 };
+
+export interface AccountServiceDeps {
+  users: UserRepository;
+  codes: OneTimeCodeService;
+  mailer: Mailer;
+  audit: AuditService;
+  clock: Clock;
+  /** Counters for sign-in brute-force protection and code throttling. */
+  rateLimiter: RateLimiter;
+  logger: Logger;
+  passwords?: PasswordHasher;
+  signInPolicy?: SignInPolicy;
+  /** Defaults to 16 random bytes as hex. */
+  newUserId?: () => string;
+}
+
+export function createAccountService(deps: AccountServiceDeps) {
+  const { users, codes, mailer, audit, clock, rateLimiter, logger } = deps;
+  const passwords = deps.passwords ?? createPasswordHasher();
+  const guard = createSignInGuard(rateLimiter, deps.signInPolicy ?? defaultSignInPolicy);
+  const newUserId = deps.newUserId ?? (() => randomBytes(16).toString('hex'));
+  const subject = (id: string) => ({ type: 'user', id });
+
+  async function create(valid: ValidUserInput, emailVerified: boolean): Promise<UserRow> {
+    if ((await users.findByEmailNormalized(valid.emailNormalized)) !== undefined) {
+      throw accountErrors.emailTaken();
+    }
+    const now = clock.now().getTime();
+    const row: UserRow = {
+      id: newUserId(),
+      email: valid.email,
+      emailNormalized: valid.emailNormalized,
+      passwordHash: valid.password === null ? null : await passwords.hash(valid.password),
+      firstName: valid.firstName,
+      lastName: valid.lastName,
+      postalCode: valid.postalCode,
+      birthDate: valid.birthDate,
+      emailVerifiedAt: emailVerified ? now : null,
+      createdAt: now,
+      updatedAt: now,
+    };
+    // The check above is only a shortcut; the unique index decides when two sign-ups race.
+    if (!(await users.insertIfEmailFree(row))) throw accountErrors.emailTaken();
+    return row;
+  }
+
+  async function requireUser(userId: string): Promise<UserRow> {
+    const user = await users.findById(userId);
+    if (user === undefined) throw accountErrors.userNotFound();
+    return user;
+  }
+
+  async function sendEmailVerification(userId: string): Promise<{ expiresAt: Date }> {
+    const user = await requireUser(userId);
+    if (user.emailVerifiedAt !== null) throw accountErrors.emailAlreadyVerified();
+    const throttleKey = `email-code:${user.id}`;
+    const allowance = await rateLimiter.hit(throttleKey, CODE_RESEND_WINDOW);
+    if (!allowance.allowed) throw accountErrors.codeThrottled(allowance.retryAfterMs);
+    const issued = await codes.issue({ userId: user.id, purpose: EMAIL_VERIFICATION, address: user.email });
+    try {
+      await mailer.send(emailVerificationMessage(user.email, issued.code, CODE_TTL_MS / 60_000));
+    } catch (error) {
+      // Nothing reached the user, so they may ask again at once.
+      await rateLimiter.reset(throttleKey);
+      throw error;
+    }
+    return { expiresAt: issued.expiresAt };
+  }
+
+  return {
+    /** Creates an account with an unverified email and mails it a verification code. */
+    async signUp(input: SignUpInput, origin: RequestOrigin = {}): Promise<User> {
+      const valid = validateUserInput(input, { now: clock.now(), passwordRequired: true });
+      const row = await create(valid, false);
+      await audit.record('user.created', {
+        actor: { type: 'user', id: row.id },
+        subject: subject(row.id),
+        origin,
+        data: { via: 'sign_up' },
+      });
+      try {
+        await sendEmailVerification(row.id);
+      } catch (error) {
+        // The account exists either way; the verification page offers to send the code again.
+        logger.error({ err: error, userId: row.id }, 'could not send the email verification code');
+      }
+      return toUser(row);
+    },
+
+    /** Creates an account whose email is already verified (`vetted users create`). */
+    async createByOperator(input: OperatorUserInput, actor: Actor = { type: 'operator' }): Promise<User> {
+      const valid = validateUserInput(input, { now: clock.now(), passwordRequired: false });
+      const row = await create(valid, true);
+      await audit.record('user.created', {
+        actor,
+        subject: subject(row.id),
+        data: { via: 'operator', emailVerified: true, hasPassword: row.passwordHash !== null },
+      });
+      return toUser(row);
+    },
+
+    /**
+     * Checks an email and password. Throws `accounts.invalid_credentials` alike for a wrong password and
+     * an unknown email (taking the same time), and `accounts.too_many_attempts` (a RetryLaterError) while
+     * the account or the address is locked out, even for the right password.
+     */
+    async authenticate(
+      email: string,
+      password: string,
+      origin: RequestOrigin & { ip: string },
+    ): Promise<User> {
+      const normalized = normalizeEmail(email);
+      const waitMs = await guard.retryAfterMs(normalized, origin.ip);
+      if (waitMs > 0) throw accountErrors.tooManyAttempts(waitMs);
+
+      const user = await users.findByEmailNormalized(normalized);
+      // Over-long input is refused after the same work as any wrong password.
+      const candidate = password.length > PASSWORD_MAX_LENGTH * 4 ? '' : password;
+      const matches =
+        user?.passwordHash == null
+          ? await passwords.verifyNothing(candidate)
+          : await passwords.verify(user.passwordHash, candidate);
+
+      if (user === undefined || user.passwordHash === null || !matches) {
+        const lockedForMs = await guard.recordFailure(normalized, origin.ip);
+        if (user !== undefined) {
+          await audit.record('user.sign_in_failed', {
+            actor: { type: 'user' },
+            subject: subject(user.id),
+            origin,
+          });
+          if (lockedForMs > 0) {
+            await audit.record('user.locked', {
+              actor: { type: 'system' },
+              subject: subject(user.id),
+              origin,
+              data: { seconds: Math.ceil(lockedForMs / 1000) },
+            });
+          }
+        }
+        throw accountErrors.invalidCredentials();
+      }
+
+      await guard.clearAccount(normalized);
+      if (passwords.needsRehash(user.passwordHash)) {
+        await users.updatePasswordHash(user.id, await passwords.hash(password), clock.now().getTime());
+      }
+      await audit.record('user.signed_in', {
+        actor: { type: 'user', id: user.id },
+        subject: subject(user.id),
+        origin,
+        data: { method: 'password' },
+      });
+      return toUser(user);
+    },
+
+    async findById(id: string): Promise<User | undefined> {
+      const row = await users.findById(id);
+      return row === undefined ? undefined : toUser(row);
+    },
+
+    async findByEmail(email: string): Promise<User | undefined> {
+      const row = await users.findByEmailNormalized(normalizeEmail(email));
+      return row === undefined ? undefined : toUser(row);
+    },
+
+    /** Mails a new verification code (replacing earlier ones); at most one per minute per user. */
+    sendEmailVerification,
+
+    /** Confirms the email address with a code sent to it; idempotent once verified. */
+    async confirmEmail(userId: string, code: string, origin: RequestOrigin = {}): Promise<User> {
+      const user = await requireUser(userId);
+      if (user.emailVerifiedAt !== null) return toUser(user);
+      const { address } = await codes.consume({ userId, purpose: EMAIL_VERIFICATION, code });
+      // A code sent to an address the account no longer has proves nothing.
+      if (normalizeEmail(address) !== user.emailNormalized) throw accountErrors.codeInvalid();
+      const now = clock.now().getTime();
+      if (await users.markEmailVerified(userId, now)) {
+        await audit.record('user.email_verified', {
+          actor: { type: 'user', id: userId },
+          subject: subject(userId),
+          origin,
+        });
+      }
+      return toUser(await requireUser(userId));
+    },
+
+    /** Clears an account's failed sign-ins and lock (an operator helping a locked-out person). */
+    async unlockSignIn(email: string, actor: Actor): Promise<void> {
+      await guard.clearAccount(normalizeEmail(email));
+      const user = await users.findByEmailNormalized(normalizeEmail(email));
+      if (user !== undefined) await audit.record('user.unlocked', { actor, subject: subject(user.id) });
+    },
+  };
+}
+
+export type AccountService = ReturnType<typeof createAccountService>;
+
+function toUser(row: UserRow): User {
+  return {
+    id: row.id,
+    email: row.email,
+    emailVerified: row.emailVerifiedAt !== null,
+    emailVerifiedAt: row.emailVerifiedAt === null ? null : new Date(row.emailVerifiedAt),
+    firstName: row.firstName,
+    lastName: row.lastName,
+    postalCode: row.postalCode,
+    birthDate: row.birthDate,
+    createdAt: new Date(row.createdAt),
+    updatedAt: new Date(row.updatedAt),
+  };
+}

@@ -1,0 +1,90 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { Schema } from '../storage/schema.ts';
+import type { UsersTable } from '../storage/tables/accounts.ts';
+
+export interface UserRow {
+  id: string;
+  email: string;
+  emailNormalized: string;
+  /** Argon2id PHC string; null when the account has no password. */
+  passwordHash: string | null;
+  firstName: string;
+  lastName: string;
+  postalCode: string | null;
+  birthDate: string | null;
+  emailVerifiedAt: number | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export function createUserRepository(db: Kysely<Schema>) {
+  async function findBy(column: 'id' | 'email_normalized', value: string): Promise<UserRow | undefined> {
+    const row = await db.selectFrom('users').selectAll().where(column, '=', value).executeTakeFirst();
+    return row === undefined ? undefined : fromRow(row);
+  }
+
+  return {
+    /** Inserts the user unless the normalized email is taken; returns whether it was inserted. */
+    async insertIfEmailFree(user: UserRow): Promise<boolean> {
+      const result = await db
+        .insertInto('users')
+        .values({
+          id: user.id,
+          email: user.email,
+          email_normalized: user.emailNormalized,
+          password_hash: user.passwordHash,
+          first_name: user.firstName,
+          last_name: user.lastName,
+          postal_code: user.postalCode,
+          birth_date: user.birthDate,
+          email_verified_at: user.emailVerifiedAt,
+          created_at: user.createdAt,
+          updated_at: user.updatedAt,
+        })
+        .onConflict((conflict) => conflict.column('email_normalized').doNothing())
+        .executeTakeFirst();
+      return Number(result.numInsertedOrUpdatedRows ?? 0) === 1;
+    },
+
+    findById: (id: string) => findBy('id', id),
+
+    findByEmailNormalized: (emailNormalized: string) => findBy('email_normalized', emailNormalized),
+
+    async updatePasswordHash(id: string, passwordHash: string, at: number): Promise<void> {
+      await db
+        .updateTable('users')
+        .set({ password_hash: passwordHash, updated_at: at })
+        .where('id', '=', id)
+        .execute();
+    },
+
+    /** Marks the email verified if it is not yet; returns whether this call did. */
+    async markEmailVerified(id: string, at: number): Promise<boolean> {
+      const result = await db
+        .updateTable('users')
+        .set({ email_verified_at: at, updated_at: at })
+        .where('id', '=', id)
+        .where('email_verified_at', 'is', null)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
+    },
+  };
+}
+
+export type UserRepository = ReturnType<typeof createUserRepository>;
+
+function fromRow(row: Selectable<UsersTable>): UserRow {
+  return {
+    id: row.id,
+    email: row.email,
+    emailNormalized: row.email_normalized,
+    passwordHash: row.password_hash,
+    firstName: row.first_name,
+    lastName: row.last_name,
+    postalCode: row.postal_code,
+    birthDate: row.birth_date,
+    emailVerifiedAt: row.email_verified_at,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}

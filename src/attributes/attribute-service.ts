@@ -1,0 +1,53 @@
+import type { AccountService } from '../accounts/account-service.ts';
+import type { Clock } from '../lib/clock.ts';
+import type { ApplicationService } from '../partners/application-service.ts';
+import type { VerificationService } from '../verification/verification-service.ts';
+import { buildV2, buildV3, type V2Payload, type V3Payload } from './payloads.ts';
+import type { ReleaseInput } from './release.ts';
+
+/** Who an access token speaks for and what it was granted: what the attributes API needs from OAuth. */
+export interface AttributeGrant {
+  accountId: string;
+  clientId: string;
+  scopes: string[];
+  eid: string | undefined;
+}
+
+/** The attributes API's payloads (SPEC §4) for a valid access token; undefined when the user is gone. */
+export function createAttributeService(deps: {
+  accounts: AccountService;
+  applications: ApplicationService;
+  verification: VerificationService;
+  clock: Clock;
+}) {
+  async function releaseInput(grant: AttributeGrant): Promise<ReleaseInput | undefined> {
+    const now = deps.clock.now();
+    const [user, application, communities] = await Promise.all([
+      deps.accounts.findById(grant.accountId),
+      deps.applications.findByClientId(grant.clientId),
+      deps.verification.standingFor(grant.accountId, grant.scopes, now),
+    ]);
+    if (user === undefined || application === undefined) return undefined;
+    return {
+      user,
+      scopes: grant.scopes,
+      communities,
+      releasedAttributes: application.releasedAttributes,
+      eid: grant.eid ?? null,
+      now,
+    };
+  }
+
+  return {
+    async v3(grant: AttributeGrant): Promise<V3Payload | undefined> {
+      const input = await releaseInput(grant);
+      return input === undefined ? undefined : buildV3(input);
+    },
+    async v2(grant: AttributeGrant): Promise<V2Payload | undefined> {
+      const input = await releaseInput(grant);
+      return input === undefined ? undefined : buildV2(input);
+    },
+  };
+}
+
+export type AttributeService = ReturnType<typeof createAttributeService>;

@@ -1,0 +1,129 @@
+// The consent page and the payloads are derived from one decision (release.ts); these tests hold them together.
+import { describe, expect, it } from 'vitest';
+import type { CommunityStanding } from '../verification/types.ts';
+import { attributeCatalogue, findAttribute, isConfigurableAttribute } from './catalogue.ts';
+import { buildV2, buildV3, fieldsForConsent } from './payloads.ts';
+import { decideRelease, type AttributeUser, type ReleaseInput } from './release.ts';
+
+const NOW = new Date('2026-06-15T10:00:00Z');
+
+const sean: AttributeUser = {
+  id: 'd733a89e2e634f04ac2fe66c97f71612',
+  email: 'sean.moen@id.me',
+  firstName: 'Sean',
+  lastName: 'Moen',
+  postalCode: '44058-1478',
+  birthDate: '1990-06-16',
+};
+
+function standing(group: string, name: string, subgroups: string[], attributes = {}): CommunityStanding {
+  return { group, name, subgroups, verified: subgroups.length > 0, attributes };
+}
+
+const military = standing('military', 'Military', ['Service Member'], {
+  military_branch: 'Army',
+  military_service_started: '2010-09-01',
+});
+const alumni = standing('alumni', 'Alumni', ['Alumni'], {
+  alumni_school_name: 'State University',
+  alumni_graduation_date: '2012-05-20',
+  alumni_graduated: true,
+  alumni_degree_status: 'Conferred',
+  alumni_school_type: 'University',
+  alumni_award_date: 12,
+});
+
+function input(overrides: Partial<ReleaseInput> = {}): ReleaseInput {
+  return {
+    user: sean,
+    scopes: ['military'],
+    communities: [military],
+    releasedAttributes: [],
+    now: NOW,
+    ...overrides,
+  };
+}
+
+describe('consent fields', () => {
+  it('names exactly what the v3 payload releases', () => {
+    expect(fieldsForConsent(input())).toEqual([
+      'First name',
+      'Last name',
+      'Email',
+      'Unique identifier',
+      'ZIP code',
+      'Military status',
+    ]);
+    expect(
+      fieldsForConsent(
+        input({
+          scopes: ['military', 'alumni'],
+          communities: [military, alumni],
+          eid: 'FOO',
+          releasedAttributes: ['age', 'alumni_school_name', 'military_service_started'],
+          user: { ...sean, postalCode: null },
+        }),
+      ),
+    ).toEqual([
+      'First name',
+      'Last name',
+      'Email',
+      'Unique identifier',
+      'External identifier',
+      'Age',
+      'Alumni School Name',
+      'Military Service Started',
+      'Military status',
+      'Alumni status',
+    ]);
+  });
+
+  it('matches the released handles for every combination of options', () => {
+    const options: Partial<ReleaseInput>[] = [];
+    for (const eid of [undefined, 'E-1'])
+      for (const postalCode of [null, '22102'])
+        for (const released of [[], ['age'], attributeCatalogue.map((definition) => definition.handle)])
+          for (const scopes of [['military'], ['alumni', 'openid'], ['military', 'alumni'], ['email']])
+            options.push({
+              eid,
+              user: { ...sean, postalCode },
+              releasedAttributes: released,
+              scopes,
+              communities: [military, alumni],
+            });
+    for (const option of options) {
+      const v3 = buildV3(input(option));
+      const labels = fieldsForConsent(input(option));
+      const expected = [
+        ...v3.attributes.map((attribute) => findAttribute(attribute.handle)?.consentLabel),
+        ...v3.status.map((entry) => `${entry.group === 'military' ? 'Military' : 'Alumni'} status`),
+      ];
+      expect(labels).toEqual(expected);
+      expect(decideRelease(input(option)).attributes.map((entry) => entry.definition.handle)).toEqual(
+        v3.attributes.map((attribute) => attribute.handle),
+      );
+      // v2 never carries a field the consent page did not name.
+      const v2 = buildV2(input(option));
+      if ('zip' in v2) expect(labels).toContain('ZIP code');
+      if (v2.group !== null)
+        expect(labels).toContain(`${v2.group === 'military' ? 'Military' : 'Alumni'} status`);
+    }
+  });
+});
+
+describe('catalogue', () => {
+  it('has unique handles, ID.me names for the defaults, and configurable optional attributes', () => {
+    const handles = attributeCatalogue.map((definition) => definition.handle);
+    expect(new Set(handles).size).toBe(handles.length);
+    expect(findAttribute('zip')?.name).toBe('Zip Code');
+    expect(findAttribute('alumni_award_date')).toMatchObject({
+      name: 'Alumni Award Date',
+      community: 'alumni',
+    });
+    expect(isConfigurableAttribute('age')).toBe(true);
+    expect(isConfigurableAttribute('military_branch')).toBe(true);
+    expect(isConfigurableAttribute('fname')).toBe(false);
+    expect(isConfigurableAttribute('eid')).toBe(false);
+    expect(isConfigurableAttribute('nope')).toBe(false);
+  });
+});

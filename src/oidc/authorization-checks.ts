@@ -1,0 +1,80 @@
+import { errors, type KoaContextWithOIDC } from 'oidc-provider';
+import type { ResponseType } from '../partners/application.ts';
+import { vettedSettingsOf } from './vetted-client.ts';
+
+/** Marks a request that arrived as bare `response_type=token` and was rewritten (see token-shim.ts). */
+export const TOKEN_SHIM_PARAM = 'vetted_response_type';
+
+const EID_PATTERN = /^[\x21-\x7e]{1,255}$/;
+
+/**
+ * The ID.me dialect's checks on an authorization request, run by oidc-provider as `extraParams` validators:
+ * after the client and redirect URI are verified, so errors go back to the partner on its redirect URI.
+ */
+export function authorizationChecks(isKnownScope: (scope: string) => boolean) {
+  return {
+    op(ctx: KoaContextWithOIDC, value: string | undefined) {
+      if (value !== undefined && value !== 'signin' && value !== 'signup') {
+        throw new errors.InvalidRequest("op must be 'signin' or 'signup'");
+      }
+      checkClientAndScopes(ctx, isKnownScope);
+    },
+    eid(_ctx: KoaContextWithOIDC, value: string | undefined) {
+      if (value !== undefined && !EID_PATTERN.test(value)) {
+        throw new errors.InvalidRequest('eid must be 1 to 255 printable ASCII characters');
+      }
+    },
+    [TOKEN_SHIM_PARAM](ctx: KoaContextWithOIDC, value: string | undefined) {
+      if (value === undefined) return;
+      if (value !== 'token' || params(ctx).response_type !== 'code token') {
+        throw new errors.InvalidRequest(`${TOKEN_SHIM_PARAM} is not a parameter clients may send`);
+      }
+      const mode = params(ctx).response_mode;
+      if (mode !== undefined && mode !== 'fragment') {
+        throw new errors.InvalidRequest('response_type=token is answered in the URL fragment only');
+      }
+    },
+  };
+}
+
+function params(ctx: KoaContextWithOIDC): Record<string, unknown> {
+  return ctx.oidc.params ?? {};
+}
+
+function requestedResponseType(ctx: KoaContextWithOIDC): ResponseType {
+  if (params(ctx)[TOKEN_SHIM_PARAM] === 'token') return 'token';
+  const normalized = String(params(ctx).response_type).split(' ').sort().join(' ');
+  const order: Record<string, ResponseType> = {
+    code: 'code',
+    id_token: 'id_token',
+    'code id_token': 'code id_token',
+    'code token': 'code token',
+    'id_token token': 'id_token token',
+    'code id_token token': 'code id_token token',
+  };
+  return order[normalized] ?? 'code';
+}
+
+function checkClientAndScopes(ctx: KoaContextWithOIDC, isKnownScope: (scope: string) => boolean): void {
+  const client = ctx.oidc.client;
+  if (client === undefined) return;
+  const settings = vettedSettingsOf(client);
+  if (settings.status !== 'active') {
+    throw new errors.UnauthorizedClient(`this application is ${settings.status}`);
+  }
+  const responseType = requestedResponseType(ctx);
+  if (!settings.responseTypes.includes(responseType)) {
+    throw new errors.UnauthorizedClient(`response_type=${responseType} is not enabled for this application`);
+  }
+  const scope = params(ctx).scope;
+  if (typeof scope !== 'string' || scope.trim() === '') {
+    throw new errors.InvalidRequest('missing required parameter: scope (a community, e.g. military)');
+  }
+  const allowed = new Set(['openid', 'profile', 'email', 'offline_access', ...settings.allowedScopes]);
+  for (const requested of scope.split(' ')) {
+    if (!isKnownScope(requested)) throw new errors.InvalidScope('requested scope does not exist', requested);
+    if (!allowed.has(requested)) {
+      throw new errors.InvalidScope('requested scope is not enabled for this application', requested);
+    }
+  }
+}

@@ -1,0 +1,221 @@
+import {
+  errors,
+  interactionPolicy,
+  type Configuration,
+  type JWK,
+  type KoaContextWithOIDC,
+} from 'oidc-provider';
+import { authorizationChecks, TOKEN_SHIM_PARAM } from './authorization-checks.ts';
+import { vettedSettingsOf } from './vetted-client.ts';
+
+/** Default lifetimes (SPEC §2), in seconds; applications may override the first three. */
+export const defaultLifetimes = {
+  authorizationCode: 300,
+  accessToken: 300,
+  refreshToken: 604_800,
+  idToken: 3600,
+  interaction: 3600,
+  session: 14 * 24 * 3600,
+  grant: 365 * 24 * 3600,
+};
+
+export interface AccountClaims {
+  [claim: string]: unknown;
+  sub: string;
+  given_name?: string;
+  family_name?: string;
+  email?: string;
+  email_verified?: boolean;
+  birthdate?: string;
+  updated_at?: number;
+}
+
+export interface ProviderHooks {
+  /** Standard OIDC claims of an account, or undefined when it no longer exists. */
+  accountClaims(accountId: string): Promise<AccountClaims | undefined>;
+  /** The `eid` the partner sent with the authorization that created or last used this grant. */
+  eidForGrant(grantId: string): Promise<string | null>;
+  /** Records the `eid` of the authorization now using this grant, before any token is issued from it. */
+  saveEidForGrant(grantId: string, eid: string | null): Promise<void>;
+  /** The grant in which this account already consented to this client, across sessions. */
+  rememberedGrantId(accountId: string, clientId: string): Promise<string | undefined>;
+  /** Whether the account must prove membership of a requested community before consenting (issue 4). */
+  needsVerification(accountId: string, scopes: string[]): Promise<boolean>;
+  /** Renders an HTML error page for errors that cannot go back to the partner. */
+  renderErrorPage(input: { status: number; error: string; description: string | undefined }): string;
+  /** Renders the page that confirms signing out (RP-initiated logout); `form` must be embedded as is. */
+  renderLogoutPage(input: { form: string; clientName: string | undefined }): string;
+  renderSignedOutPage(input: { clientName: string | undefined }): string;
+}
+
+export interface ProviderSettings {
+  keys: JWK[];
+  cookieKeys: string[];
+  secureCookies: boolean;
+  scopes: string[];
+  isKnownScope: (scope: string) => boolean;
+  adapter: NonNullable<Configuration['adapter']>;
+  hooks: ProviderHooks;
+}
+
+function lifetime(pick: (settings: ReturnType<typeof vettedSettingsOf>) => number | null, fallback: number) {
+  return (_ctx: KoaContextWithOIDC, _token: unknown, client: Parameters<typeof vettedSettingsOf>[0]) =>
+    pick(vettedSettingsOf(client)) ?? fallback;
+}
+
+function interactions(hooks: ProviderHooks) {
+  const policy = interactionPolicy.base();
+  // The hook point for community verification: between sign-in and consent.
+  policy.add(
+    new interactionPolicy.Prompt(
+      { name: 'verify', requestable: false },
+      new interactionPolicy.Check(
+        'community_unverified',
+        'a requested community is not verified',
+        async (ctx) => {
+          const accountId = ctx.oidc.session?.accountId;
+          if (accountId === undefined) return interactionPolicy.Check.NO_NEED_TO_PROMPT;
+          const scopes = [...ctx.oidc.requestParamScopes];
+          return (await hooks.needsVerification(accountId, scopes))
+            ? interactionPolicy.Check.REQUEST_PROMPT
+            : interactionPolicy.Check.NO_NEED_TO_PROMPT;
+        },
+      ),
+    ),
+    1,
+  );
+  return {
+    url: (_ctx: KoaContextWithOIDC, interaction: { uid: string }) => `/interaction/${interaction.uid}`,
+    policy,
+  };
+}
+
+export function providerConfiguration(settings: ProviderSettings): Configuration {
+  const { hooks } = settings;
+  const cookie = { signed: true, httpOnly: true, sameSite: 'lax' as const, secure: settings.secureCookies };
+  return {
+    adapter: settings.adapter,
+    clients: [],
+    jwks: { keys: settings.keys },
+    cookies: {
+      keys: settings.cookieKeys,
+      names: { session: 'vetted_session', interaction: 'vetted_interaction', resume: 'vetted_resume' },
+      long: cookie,
+      short: cookie,
+    },
+    scopes: settings.scopes,
+    claims: {
+      openid: ['sub'],
+      profile: ['given_name', 'family_name', 'birthdate', 'updated_at'],
+      email: ['email', 'email_verified'],
+    },
+    async findAccount(_ctx, sub) {
+      const claims = await hooks.accountClaims(sub);
+      if (claims === undefined) return undefined;
+      return { accountId: sub, claims: () => claims };
+    },
+    routes: {
+      authorization: '/oauth/authorize',
+      token: '/oauth/token',
+      end_session: '/oauth/logout',
+      revocation: '/oauth/revoke',
+      introspection: '/oauth/introspect',
+      pushed_authorization_request: '/oauth/par',
+      userinfo: '/api/public/v3/userinfo',
+      jwks: '/oidc/.well-known/jwks',
+    },
+    responseTypes: [
+      'code',
+      'id_token',
+      'code id_token',
+      'code token',
+      'id_token token',
+      'code id_token token',
+      'none',
+    ],
+    clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'none'],
+    enabledJWA: {
+      idTokenSigningAlgValues: ['RS256', 'ES256'],
+      userinfoSigningAlgValues: ['RS256', 'ES256'],
+      introspectionSigningAlgValues: ['RS256', 'ES256'],
+      authorizationSigningAlgValues: ['RS256', 'ES256'],
+      dPoPSigningAlgValues: ['ES256', 'EdDSA', 'RS256', 'PS256'],
+    },
+    pkce: {
+      // Public clients must use PKCE (S256; `plain` is not supported at all), except the bare `token` shim,
+      // whose code is destroyed before the response leaves (token-shim.ts).
+      required: (ctx, client) =>
+        client.clientAuthMethod === 'none' && ctx.oidc.params?.[TOKEN_SHIM_PARAM] !== 'token',
+    },
+    extraParams: authorizationChecks(settings.isKnownScope),
+    extraClientMetadata: { properties: ['vetted'] },
+    features: {
+      devInteractions: { enabled: false },
+      revocation: { enabled: true },
+      introspection: { enabled: true },
+      userinfo: { enabled: true },
+      jwtUserinfo: { enabled: true },
+      pushedAuthorizationRequests: { enabled: true, requirePushedAuthorizationRequests: false },
+      dPoP: { enabled: true },
+      rpInitiatedLogout: {
+        enabled: true,
+        logoutSource(ctx, form) {
+          ctx.type = 'html';
+          ctx.body = hooks.renderLogoutPage({ form, clientName: ctx.oidc.client?.clientName });
+        },
+        postLogoutSuccessSource(ctx) {
+          ctx.type = 'html';
+          ctx.body = hooks.renderSignedOutPage({ clientName: ctx.oidc.client?.clientName });
+        },
+      },
+    },
+    ttl: {
+      AuthorizationCode: lifetime((app) => app.codeTtl, defaultLifetimes.authorizationCode),
+      AccessToken: lifetime((app) => app.accessTokenTtl, defaultLifetimes.accessToken),
+      RefreshToken: lifetime((app) => app.refreshTokenTtl, defaultLifetimes.refreshToken),
+      IdToken: defaultLifetimes.idToken,
+      Interaction: defaultLifetimes.interaction,
+      Session: defaultLifetimes.session,
+      Grant: defaultLifetimes.grant,
+    },
+    // ID.me issues refresh tokens without offline_access, rotates them, and partners' tokens outlive the
+    // user's session at Vetted.
+    issueRefreshToken: (_ctx, client) => client.grantTypeAllowed('refresh_token'),
+    rotateRefreshToken: true,
+    expiresWithSession: () => false,
+    async extraTokenClaims(ctx, token) {
+      const client = ctx.oidc.client;
+      if (client !== undefined && vettedSettingsOf(client).status !== 'active') {
+        throw new errors.UnauthorizedClient(`this application is ${vettedSettingsOf(client).status}`);
+      }
+      const grantId = (token as { grantId?: string }).grantId;
+      const eid = grantId === undefined ? null : await hooks.eidForGrant(grantId);
+      return eid === null ? undefined : { eid };
+    },
+    async loadExistingGrant(ctx) {
+      const accountId = ctx.oidc.session?.accountId;
+      const clientId = ctx.oidc.client?.clientId;
+      if (accountId === undefined || clientId === undefined) return undefined;
+      const grantId =
+        ctx.oidc.result?.consent?.grantId ??
+        ctx.oidc.session?.grantIdFor(clientId) ??
+        (await hooks.rememberedGrantId(accountId, clientId));
+      if (grantId === undefined) return undefined;
+      const grant = await ctx.oidc.provider.Grant.find(grantId);
+      if (grant?.accountId !== accountId || grant.clientId !== clientId) return undefined;
+      const eid = ctx.oidc.params?.eid;
+      await hooks.saveEidForGrant(grant.jti, typeof eid === 'string' ? eid : null);
+      return grant;
+    },
+    interactions: interactions(hooks),
+    renderError(ctx, out) {
+      ctx.type = 'html';
+      ctx.body = hooks.renderErrorPage({
+        status: ctx.status,
+        error: out.error,
+        description: out.error_description,
+      });
+    },
+    clockTolerance: 5,
+  };
+}

@@ -1,0 +1,132 @@
+import type { Kysely } from 'kysely';
+import type { AdapterPayload } from 'oidc-provider';
+import type { Schema } from '../storage/schema.ts';
+
+export interface StoredModel {
+  payload: AdapterPayload;
+  expiresAt: number | null;
+  consumedAt: number | null;
+}
+
+/** oidc-provider's models (sessions, interactions, codes, tokens, grants) as rows of one table. */
+export function createModelRepository(db: Kysely<Schema>) {
+  return {
+    async upsert(
+      model: string,
+      id: string,
+      payload: AdapterPayload,
+      expiresAt: number | null,
+    ): Promise<void> {
+      const row = {
+        payload: JSON.stringify(payload),
+        grant_id: typeof payload.grantId === 'string' ? payload.grantId : null,
+        uid: typeof payload.uid === 'string' ? payload.uid : null,
+        user_code: typeof payload.userCode === 'string' ? payload.userCode : null,
+        expires_at: expiresAt,
+      };
+      await db
+        .insertInto('oidc_models')
+        .values({ model, id, consumed_at: null, ...row })
+        .onConflict((conflict) => conflict.columns(['model', 'id']).doUpdateSet(row))
+        .execute();
+    },
+
+    async find(
+      model: string,
+      column: 'id' | 'uid' | 'user_code',
+      value: string,
+    ): Promise<StoredModel | undefined> {
+      const row = await db
+        .selectFrom('oidc_models')
+        .select(['payload', 'expires_at', 'consumed_at'])
+        .where('model', '=', model)
+        .where(column, '=', value)
+        .executeTakeFirst();
+      if (row === undefined) return undefined;
+      return {
+        payload: JSON.parse(row.payload) as AdapterPayload,
+        expiresAt: row.expires_at,
+        consumedAt: row.consumed_at,
+      };
+    },
+
+    /** Marks the row consumed once (later calls keep the first time); true for the call that consumed it. */
+    async consume(model: string, id: string, at: number): Promise<boolean> {
+      const result = await db
+        .updateTable('oidc_models')
+        .set({ consumed_at: at })
+        .where('model', '=', model)
+        .where('id', '=', id)
+        .where('consumed_at', 'is', null)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
+    },
+
+    /** Stores a marker once (e.g. a DPoP proof's jti); false when it was already there. */
+    async recordOnce(model: string, id: string, expiresAt: number): Promise<boolean> {
+      const result = await db
+        .insertInto('oidc_models')
+        .values({
+          model,
+          id,
+          payload: '{}',
+          grant_id: null,
+          uid: null,
+          user_code: null,
+          expires_at: expiresAt,
+          consumed_at: null,
+        })
+        .onConflict((conflict) => conflict.columns(['model', 'id']).doNothing())
+        .executeTakeFirst();
+      return Number(result.numInsertedOrUpdatedRows ?? 0) === 1;
+    },
+
+    async destroy(model: string, id: string): Promise<void> {
+      await db.deleteFrom('oidc_models').where('model', '=', model).where('id', '=', id).execute();
+    },
+
+    async destroyByGrantId(model: string, grantId: string): Promise<void> {
+      await db.deleteFrom('oidc_models').where('model', '=', model).where('grant_id', '=', grantId).execute();
+    },
+
+    /** Deletes rows that expired before `before`; returns how many. */
+    async sweepExpired(before: number): Promise<number> {
+      const result = await db.deleteFrom('oidc_models').where('expires_at', '<', before).executeTakeFirst();
+      return Number(result.numDeletedRows);
+    },
+
+    async saveGrantContext(grantId: string, eid: string | null, at: number): Promise<void> {
+      await db
+        .insertInto('grant_contexts')
+        .values({ grant_id: grantId, eid, updated_at: at })
+        .onConflict((conflict) => conflict.column('grant_id').doUpdateSet({ eid, updated_at: at }))
+        .execute();
+    },
+
+    async findGrantContext(grantId: string): Promise<{ eid: string | null } | undefined> {
+      return db.selectFrom('grant_contexts').select('eid').where('grant_id', '=', grantId).executeTakeFirst();
+    },
+
+    async saveConsent(accountId: string, clientId: string, grantId: string, at: number): Promise<void> {
+      await db
+        .insertInto('consents')
+        .values({ account_id: accountId, client_id: clientId, grant_id: grantId, updated_at: at })
+        .onConflict((conflict) =>
+          conflict.columns(['account_id', 'client_id']).doUpdateSet({ grant_id: grantId, updated_at: at }),
+        )
+        .execute();
+    },
+
+    async findConsent(accountId: string, clientId: string): Promise<string | undefined> {
+      const row = await db
+        .selectFrom('consents')
+        .select('grant_id')
+        .where('account_id', '=', accountId)
+        .where('client_id', '=', clientId)
+        .executeTakeFirst();
+      return row?.grant_id;
+    },
+  };
+}
+
+export type ModelRepository = ReturnType<typeof createModelRepository>;

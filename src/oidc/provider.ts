@@ -1,0 +1,154 @@
+import compose from 'koa-compose';
+import type { Middleware } from 'koa';
+import Provider, { type JWK } from 'oidc-provider';
+import type { Config } from '../config/load.ts';
+import type { SigningKeyService } from '../keys/signing-keys.ts';
+import type { TokenHasher } from '../keys/token-hasher.ts';
+import type { Clock } from '../lib/clock.ts';
+import type { Logger } from '../lib/logger.ts';
+import type { ApplicationService } from '../partners/application-service.ts';
+import { createAdapterFactory } from './adapter.ts';
+import { clientMetadataFor } from './client-metadata.ts';
+import { providerConfiguration, type ProviderHooks } from './configuration.ts';
+import type { ModelRepository } from './model-repository.ts';
+import { rewriteTokenRequest, stripShimCode } from './token-shim.ts';
+import { vettedSettingsOf } from './vetted-client.ts';
+
+export interface OidcDeps {
+  config: Readonly<Config>;
+  keys: SigningKeyService;
+  applications: ApplicationService;
+  hasher: TokenHasher;
+  models: ModelRepository;
+  clock: Clock;
+  logger: Logger;
+  cookieKeys: string[];
+  /** Every scope that exists (standard ones and community handles), with a version that changes with them. */
+  scopes(): Promise<{ version: string; scopes: string[] }>;
+  hooks: Omit<ProviderHooks, 'eidForGrant' | 'saveEidForGrant' | 'rememberedGrantId'>;
+  refreshTokenReuseSeconds: number;
+}
+
+/** Paths oidc-provider answers, and the label each gets in metrics. */
+const providerRoutes: [RegExp, string][] = [
+  [/^\/oauth\/authorize$/, '/oauth/authorize'],
+  [/^\/oauth\/authorize\/[\w-]+$/, '/oauth/authorize/:uid'],
+  [/^\/oauth\/token$/, '/oauth/token'],
+  [/^\/oauth\/par$/, '/oauth/par'],
+  [/^\/oauth\/revoke$/, '/oauth/revoke'],
+  [/^\/oauth\/introspect$/, '/oauth/introspect'],
+  [/^\/oauth\/logout(\/confirm|\/success)?$/, '/oauth/logout'],
+  [/^\/api\/public\/v3\/userinfo$/, '/api/public/v3/userinfo'],
+  [/^\/(oidc\/)?\.well-known\/openid-configuration$/, '/.well-known/openid-configuration'],
+];
+
+function routeLabel(path: string): string | undefined {
+  return providerRoutes.find(([pattern]) => pattern.test(path))?.[1];
+}
+
+/**
+ * The only place that constructs oidc-provider. A provider is built for the current signing keys and scopes
+ * and rebuilt when either changes (a key rotation seen in the database, a community added), so every
+ * instance signs with the active key within the key cache time.
+ */
+export function createOidc(deps: OidcDeps) {
+  const Adapter = createAdapterFactory({
+    repository: deps.models,
+    clock: deps.clock,
+    refreshTokenReuseSeconds: deps.refreshTokenReuseSeconds,
+  });
+  const adapter = class extends Adapter {
+    override async find(id: string) {
+      if (this.model !== 'Client') return super.find(id);
+      const record = await deps.applications.clientRecord(id);
+      if (record === undefined || record.application.status === 'disabled') return undefined;
+      return clientMetadataFor(record.application, record.secretHashes);
+    }
+  };
+  const hooks: ProviderHooks = {
+    ...deps.hooks,
+    async eidForGrant(grantId) {
+      return (await deps.models.findGrantContext(grantId))?.eid ?? null;
+    },
+    saveEidForGrant: (grantId, eid) => deps.models.saveGrantContext(grantId, eid, deps.clock.now().getTime()),
+    rememberedGrantId: (accountId, clientId) => deps.models.findConsent(accountId, clientId),
+  };
+
+  let built: { version: string; provider: Provider; run: Middleware } | undefined;
+  let building: Promise<NonNullable<typeof built>> | undefined;
+
+  function build(version: string, keys: JWK[], scopes: string[]) {
+    const scopeSet = new Set(scopes);
+    const configuration = providerConfiguration({
+      keys,
+      cookieKeys: deps.cookieKeys,
+      secureCookies: deps.config.baseUrl.startsWith('https:'),
+      scopes,
+      isKnownScope: (scope) => scopeSet.has(scope),
+      adapter,
+      hooks,
+    });
+    const provider = new Provider(deps.config.issuer, configuration);
+    provider.proxy = deps.config.trustProxy;
+    customizeClients(provider, deps.hasher);
+    provider.on('server_error', (ctx, error) => {
+      deps.logger.error({ err: error, path: ctx.path }, 'oidc-provider server error');
+    });
+    return { version, provider, run: compose(provider.middleware) as Middleware };
+  }
+
+  async function current() {
+    const [keySet, scopeSet] = await Promise.all([deps.keys.privateKeySet(), deps.scopes()]);
+    const version = `${keySet.version}|${scopeSet.version}`;
+    if (built?.version === version) return built;
+    building ??= Promise.resolve(build(version, keySet.keys, scopeSet.scopes)).finally(() => {
+      building = undefined;
+    });
+    built = await building;
+    return built;
+  }
+
+  const middleware: Middleware = async (ctx, next) => {
+    const label = routeLabel(ctx.path);
+    if (label === undefined) {
+      await next();
+      return;
+    }
+    (ctx.state as { routeLabel?: string }).routeLabel = label;
+    if (ctx.path === '/oidc/.well-known/openid-configuration') ctx.path = '/.well-known/openid-configuration';
+    rewriteTokenRequest(ctx);
+    const { provider, run } = await current();
+    await run(ctx, next);
+    await stripShimCode(ctx, provider);
+  };
+
+  return {
+    middleware,
+    provider: async (): Promise<Provider> => (await current()).provider,
+  };
+}
+
+export type Oidc = ReturnType<typeof createOidc>;
+
+function customizeClients(provider: Provider, hasher: TokenHasher): void {
+  const Client = provider.Client as unknown as {
+    prototype: {
+      compareClientSecret(this: Parameters<typeof vettedSettingsOf>[0], actual: string): Promise<boolean>;
+    };
+    Schema: { prototype: { invalidate(message: string, code?: string): void } };
+  };
+  // Client secrets are stored as HMAC hashes; any live secret (two during a rotation) authenticates.
+  Client.prototype.compareClientSecret = function compareClientSecret(actual) {
+    let matched = false;
+    for (const hash of vettedSettingsOf(this).secretHashes) matched = hasher.matches(actual, hash) || matched;
+    return Promise.resolve(matched);
+  };
+  // Every client is registered with the implicit grant (client-metadata.ts); whether its redirect URIs may be
+  // plain http is decided by Vetted's own registration rules (partners/redirect-uris.ts).
+  const { prototype: schema } = Client.Schema;
+  const invalidate = schema.invalidate.bind(schema);
+  schema.invalidate = function relaxedInvalidate(message, code) {
+    if (code === 'implicit-force-https' || code === 'implicit-forbid-localhost') return;
+    invalidate(message, code);
+  };
+}

@@ -1,0 +1,85 @@
+import type { Services } from '../services.ts';
+import { html, raw } from '../web/html.ts';
+import { page } from '../web/layout.ts';
+import { renderError } from '../web/views/error.ts';
+import { renderSignedOut } from '../web/views/signed-out.ts';
+import { createOidc } from './provider.ts';
+
+/** Reuse of a rotated refresh token within this many seconds is a retry, not a replay. */
+const REFRESH_TOKEN_REUSE_SECONDS = 30;
+
+const errorTitles: Record<string, string> = {
+  invalid_client: 'This application is not registered',
+  invalid_redirect_uri: 'This return address is not registered',
+  redirect_uri_mismatch: 'This return address is not registered',
+  invalid_request: 'The sign-in request is not valid',
+  unauthorized_client: 'This application may not sign you in this way',
+  access_denied: 'Access denied',
+};
+
+/** oidc-provider, configured with Vetted's data and pages. */
+export function createVettedOidc(services: Services) {
+  return createOidc({
+    config: services.config,
+    keys: services.keys,
+    applications: services.applications,
+    hasher: services.hasher,
+    models: services.oidcModels,
+    clock: services.clock,
+    logger: services.logger,
+    cookieKeys: services.cookieKeys,
+    refreshTokenReuseSeconds: REFRESH_TOKEN_REUSE_SECONDS,
+    async scopes() {
+      const handles = [...(await services.communities.handles())].sort();
+      return {
+        version: handles.join(','),
+        scopes: ['openid', 'offline_access', 'profile', 'email', ...handles],
+      };
+    },
+    hooks: {
+      async accountClaims(accountId) {
+        const user = await services.accounts.findById(accountId);
+        if (user === undefined) return undefined;
+        return {
+          sub: user.id,
+          given_name: user.firstName,
+          family_name: user.lastName,
+          email: user.email,
+          email_verified: user.emailVerified,
+          ...(user.birthDate === null ? {} : { birthdate: user.birthDate }),
+          updated_at: Math.floor(user.updatedAt.getTime() / 1000),
+        };
+      },
+      // Community verification (the next step of the journey) plugs in here; until a community offers a way
+      // to verify, users continue to consent and partners see `verified: false` in the status.
+      needsVerification: () => Promise.resolve(false),
+      renderErrorPage: ({ status, error, description }) =>
+        renderError({
+          status,
+          title: errorTitles[error] ?? 'Something went wrong',
+          message: description ?? 'The request could not be completed.',
+          code: error,
+        }),
+      renderLogoutPage: ({ form, clientName }) =>
+        page({
+          title: 'Sign out',
+          body: html`<h1 class="card__title">Sign out of Vetted?</h1>
+            <p>
+              ${clientName === undefined ? 'You asked to sign out.' : `${clientName} asked to sign you out.`}
+            </p>
+            ${raw(form)}
+            <button
+              class="button button--primary"
+              type="submit"
+              form="op.logoutForm"
+              name="logout"
+              value="yes"
+            >
+              Sign out
+            </button>`,
+        }),
+      renderSignedOutPage: ({ clientName }) =>
+        renderSignedOut(clientName === undefined ? {} : { clientName }),
+    },
+  });
+}

@@ -1,0 +1,49 @@
+/** An OAuth client registered by a partner, as the domain sees it. */
+export const responseTypes = [
+  'code',
+  'token',
+  'id_token',
+  'code id_token',
+  'code token',
+  'id_token token',
+  'code id_token token',
+] as const;
+export type ResponseType = (typeof responseTypes)[number];
+
+export type ClientType = 'confidential' | 'public';
+export type ApplicationMode = 'sandbox' | 'production';
+export type ApplicationStatus = 'active' | 'suspended' | 'disabled';
+export type SigningAlg = 'RS256' | 'ES256';
+
+export interface Application {
+  id: string;
+  clientId: string;
+  name: string;
+  redirectUris: string[];
+  postLogoutRedirectUris: string[];
+  allowedScopes: string[];
+  responseTypes: ResponseType[];
+  clientType: ClientType;
+  mode: ApplicationMode;
+  status: ApplicationStatus;
+  idTokenSignedResponseAlg: SigningAlg;
+  /** null: userinfo as JSON */
+  userinfoSignedResponseAlg: SigningAlg | null;
+  /** Lifetimes in seconds; null: the defaults */
+  accessTokenTtl: number | null;
+  refreshTokenTtl: number | null;
+  codeTtl: number | null;
+  singleUseAccessTokens: boolean;
+  releasedAttributes: string[];
+  logoUrl: string | null;
+  organizationId: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** Grant types follow from the response types: implicit when the front channel gets tokens. */
+export function grantTypesFor(types: readonly ResponseType[]): string[] {
+  const grants = ['authorization_code', 'refresh_token'];
+  if (types.some((type) => type.includes('token') || type === 'id_token')) grants.push('implicit');
+  return grants;
+}

@@ -1,0 +1,71 @@
+import type { Clock } from '../lib/clock.ts';
+import type { CommunityRepository } from './community-repository.ts';
+import type { Community } from './types.ts';
+
+interface Snapshot {
+  list: Community[];
+  byHandle: ReadonlyMap<string, Community>;
+}
+
+/**
+ * The communities, read from the database and cached for `cacheSeconds` (they change rarely and are read on
+ * every authorization and attributes call). An administrator's change is seen by every instance within that
+ * time, or at once after `refresh()` on the instance that made it. `cacheSeconds: 0` reads every time.
+ */
+export function createCommunityService(deps: {
+  repository: CommunityRepository;
+  clock: Clock;
+  cacheSeconds: number;
+}) {
+  const { repository, clock } = deps;
+  let snapshot: Promise<Snapshot> | undefined;
+  let loadedAt = -Infinity;
+
+  function current(): Promise<Snapshot> {
+    const age = clock.now().getTime() - loadedAt;
+    if (snapshot === undefined || age >= deps.cacheSeconds * 1000 || age < 0) {
+      loadedAt = clock.now().getTime();
+      snapshot = repository.list().then((list) => ({
+        list,
+        byHandle: new Map(list.map((community) => [community.handle, community])),
+      }));
+      snapshot.catch(() => {
+        snapshot = undefined;
+      });
+    }
+    return snapshot;
+  }
+
+  return {
+    /** Every community, in display order. */
+    async list(): Promise<Community[]> {
+      return (await current()).list;
+    },
+
+    async find(handle: string): Promise<Community | undefined> {
+      return (await current()).byHandle.get(handle);
+    },
+
+    /** Every community handle: the OAuth scopes besides openid, profile and email. */
+    async handles(): Promise<ReadonlySet<string>> {
+      return new Set((await current()).byHandle.keys());
+    },
+
+    async isCommunityScope(scope: string): Promise<boolean> {
+      return (await current()).byHandle.has(scope);
+    },
+
+    /** The community scopes of a scope list, in order, without duplicates or other scopes. */
+    async communityScopes(scopes: readonly string[]): Promise<string[]> {
+      const { byHandle } = await current();
+      return [...new Set(scopes)].filter((scope) => byHandle.has(scope));
+    },
+
+    /** Forgets the cache, so the next call reads the database. */
+    refresh(): void {
+      snapshot = undefined;
+    },
+  };
+}
+
+export type CommunityService = ReturnType<typeof createCommunityService>;

@@ -1,0 +1,271 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeEach, expect, it } from 'vitest';
+import { describeEachDatabase, type TestDatabase } from '../../test/helpers/databases.ts';
+import { createAuditRepository } from '../audit/audit-repository.ts';
+import { createAuditService } from '../audit/audit-service.ts';
+import { loadConfig } from '../config/load.ts';
+import { createManualClock } from '../lib/clock.ts';
+import { randomIds } from '../lib/ids.ts';
+import { openDatabase, type Database } from '../storage/database.ts';
+import { migrateToLatest } from '../storage/migrate.ts';
+import { createCommunityRepository } from './community-repository.ts';
+import { createCommunityService } from './community-service.ts';
+import { createVerificationRepository } from './verification-repository.ts';
+import { createVerificationService } from './verification-service.ts';
+
+const DAY = 86_400_000;
+const START = new Date('2026-03-01T12:00:00Z');
+
+describeEachDatabase('verifications', (target: TestDatabase) => {
+  let database: Database;
+  const opened: Database[] = [];
+
+  beforeEach(async () => {
+    database = await openDatabase(loadConfig({ VETTED_DATABASE_URL: await target.create() }).database);
+    opened.push(database);
+    await migrateToLatest(database);
+  });
+
+  afterAll(async () => {
+    for (const db of opened) await db.close();
+    await target.dropAll();
+  });
+
+  function setup() {
+    const clock = createManualClock(START);
+    const audit = createAuditService({
+      repository: createAuditRepository(database.db),
+      clock,
+      ids: randomIds,
+    });
+    const communities = createCommunityService({
+      repository: createCommunityRepository(database.db),
+      clock,
+      cacheSeconds: 60,
+    });
+    const repository = createVerificationRepository(database.db);
+    const verification = createVerificationService({ repository, communities, audit, clock, ids: randomIds });
+    return { clock, audit, repository, verification };
+  }
+
+  async function insertUser(): Promise<string> {
+    const id = randomBytes(16).toString('hex');
+    await database.db
+      .insertInto('users')
+      .values({
+        id,
+        email: `${id}@example.com`,
+        email_normalized: `${id}@example.com`,
+        password_hash: null,
+        first_name: 'Sean',
+        last_name: 'Moen',
+        postal_code: '44058-1478',
+        birth_date: '1990-05-17',
+        email_verified_at: null,
+        created_at: 0,
+        updated_at: 0,
+      })
+      .execute();
+    return id;
+  }
+
+  it('records a verification with the community validity as default expiry and audits it', async () => {
+    const { verification, audit, repository } = setup();
+    const userId = await insertUser();
+    const recorded = await verification.recordVerification({
+      userId,
+      community: 'military',
+      subgroups: ['Veteran', 'Veteran'],
+      method: 'document',
+      attributes: { military_branch: 'Army', years: 20, ranks: ['E-1', 'E-4'], unit: { name: 'A' } },
+      actor: { type: 'user', id: userId },
+      origin: { requestId: 'req-1', ip: '127.0.0.1' },
+    });
+    expect(recorded).toMatchObject({
+      userId,
+      community: 'military',
+      subgroups: ['Veteran'],
+      status: 'verified',
+      verifiedAt: START,
+      expiresAt: new Date(START.getTime() + 365 * DAY),
+    });
+    expect(await repository.findById(recorded.id)).toEqual(recorded);
+    const [event] = await audit.list({ subjectType: 'verification', subjectId: recorded.id });
+    expect(event).toMatchObject({
+      event: 'verification.recorded',
+      actorType: 'user',
+      actorId: userId,
+      requestId: 'req-1',
+      data: { userId, community: 'military', subgroups: ['Veteran'], method: 'document', status: 'verified' },
+    });
+    expect(JSON.stringify(event?.data)).not.toContain('Army');
+  });
+
+  it('keeps community attributes typed through storage', async () => {
+    const { verification } = setup();
+    const userId = await insertUser();
+    const attributes = {
+      alumni_school_name: 'State University',
+      alumni_graduated: true,
+      credits: 120,
+      honours: ['cum laude'],
+      advisor: { name: 'Dr. X', room: null },
+    };
+    await verification.recordVerification({
+      userId,
+      community: 'alumni',
+      subgroups: ['Alumni'],
+      method: 'registry',
+      attributes,
+    });
+    const current = await verification.currentVerification(userId, 'alumni');
+    expect(current?.attributes).toEqual(attributes);
+    expect(current?.expiresAt).toBeNull();
+  });
+
+  it('refuses unknown communities and subgroups, missing subgroups and bad times', async () => {
+    const { verification } = setup();
+    const userId = await insertUser();
+    const base = { userId, community: 'military', subgroups: ['Veteran'], method: 'document' };
+    await expect(verification.recordVerification({ ...base, community: 'pirates' })).rejects.toMatchObject({
+      code: 'verification.unknown_community',
+      status: 400,
+    });
+    await expect(
+      verification.recordVerification({ ...base, subgroups: ['Veteran', 'Police'] }),
+    ).rejects.toMatchObject({ code: 'verification.unknown_subgroup', status: 400 });
+    await expect(verification.recordVerification({ ...base, subgroups: [] })).rejects.toMatchObject({
+      code: 'verification.subgroups_required',
+    });
+    await expect(
+      verification.recordVerification({ ...base, expiresAt: new Date(START.getTime() - 1) }),
+    ).rejects.toMatchObject({ code: 'verification.invalid' });
+    await expect(verification.recordVerification({ ...base, method: ' ' })).rejects.toMatchObject({
+      code: 'verification.invalid',
+    });
+    await expect(
+      verification.recordVerification({ ...base, status: 'pending', verifiedAt: START }),
+    ).rejects.toMatchObject({ code: 'verification.invalid' });
+    await expect(
+      verification.recordVerification({ ...base, userId: randomBytes(16).toString('hex') }),
+    ).rejects.toMatchObject({ code: 'verification.unknown_user', status: 404 });
+    expect(await verification.listForUser(userId)).toEqual([]);
+  });
+
+  it('reports status per requested community, in order, skipping scopes that are not communities', async () => {
+    const { verification } = setup();
+    const userId = await insertUser();
+    await verification.recordVerification({
+      userId,
+      community: 'military',
+      subgroups: ['Service Member'],
+      method: 'email_code',
+    });
+    await verification.recordVerification({
+      userId,
+      community: 'student',
+      subgroups: [],
+      method: 'document',
+      status: 'pending',
+    });
+    await verification.recordVerification({
+      userId,
+      community: 'teacher',
+      subgroups: ['Teacher'],
+      method: 'document',
+      status: 'rejected',
+    });
+    expect(
+      await verification.statusFor(userId, ['openid', 'student', 'military', 'teacher', 'nurse', 'nope']),
+    ).toEqual([
+      { group: 'student', subgroups: [], verified: false },
+      { group: 'military', subgroups: ['Service Member'], verified: true },
+      { group: 'teacher', subgroups: [], verified: false },
+      { group: 'nurse', subgroups: [], verified: false },
+    ]);
+    expect(await verification.statusFor(userId, [])).toEqual([]);
+    const other = await insertUser();
+    expect(await verification.statusFor(other, ['military'])).toEqual([
+      { group: 'military', subgroups: [], verified: false },
+    ]);
+  });
+
+  it('never reports an expired verification as verified', async () => {
+    const { verification, clock } = setup();
+    const userId = await insertUser();
+    const recorded = await verification.recordVerification({
+      userId,
+      community: 'military',
+      subgroups: ['Veteran'],
+      method: 'document',
+      expiresAt: new Date(START.getTime() + DAY),
+    });
+    clock.advance(DAY - 1);
+    expect(await verification.statusFor(userId, ['military'])).toEqual([
+      { group: 'military', subgroups: ['Veteran'], verified: true },
+    ]);
+    clock.advance(1);
+    expect(await verification.statusFor(userId, ['military'])).toEqual([
+      { group: 'military', subgroups: [], verified: false },
+    ]);
+    expect(await verification.currentVerification(userId, 'military')).toBeUndefined();
+    expect(await verification.standingFor(userId, ['military'])).toEqual([
+      { group: 'military', name: 'Military', subgroups: [], verified: false, attributes: {} },
+    ]);
+    const [listed] = await verification.listForUser(userId);
+    expect(listed).toMatchObject({ id: recorded.id, status: 'verified', effectiveStatus: 'expired' });
+    // An explicit `now` wins over the clock.
+    expect(await verification.statusFor(userId, ['military'], START)).toMatchObject([{ verified: true }]);
+  });
+
+  it('reports the most recent current verification, falling back to an older one when the newer expired', async () => {
+    const { verification, clock } = setup();
+    const userId = await insertUser();
+    await verification.recordVerification({
+      userId,
+      community: 'military',
+      subgroups: ['Service Member'],
+      method: 'document',
+      attributes: { military_branch: 'Navy' },
+    });
+    clock.advance(10 * DAY);
+    const newer = await verification.recordVerification({
+      userId,
+      community: 'military',
+      subgroups: ['Veteran'],
+      method: 'document',
+      attributes: { military_branch: 'Army' },
+      expiresAt: new Date(clock.now().getTime() + DAY),
+    });
+    expect(await verification.currentVerification(userId, 'military')).toEqual(newer);
+    expect(await verification.standingFor(userId, ['military'])).toEqual([
+      {
+        group: 'military',
+        name: 'Military',
+        subgroups: ['Veteran'],
+        verified: true,
+        attributes: { military_branch: 'Army' },
+      },
+    ]);
+    clock.advance(DAY);
+    expect(await verification.statusFor(userId, ['military'])).toEqual([
+      { group: 'military', subgroups: ['Service Member'], verified: true },
+    ]);
+    expect((await verification.currentVerification(userId, 'military'))?.attributes).toEqual({
+      military_branch: 'Navy',
+    });
+  });
+
+  it("deletes a user's verifications with the user", async () => {
+    const { verification } = setup();
+    const userId = await insertUser();
+    await verification.recordVerification({
+      userId,
+      community: 'nurse',
+      subgroups: ['Nurse'],
+      method: 'registry',
+    });
+    await database.db.deleteFrom('users').where('id', '=', userId).execute();
+    expect(await verification.listForUser(userId)).toEqual([]);
+  });
+});
