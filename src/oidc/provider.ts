@@ -11,6 +11,7 @@ import { createAdapterFactory } from './adapter.ts';
 import { clientMetadataFor } from './client-metadata.ts';
 import { providerConfiguration, type ProviderHooks } from './configuration.ts';
 import type { ModelRepository } from './model-repository.ts';
+import { addRefreshExpiry, renameLogoutRedirect } from './dialect.ts';
 import { rewriteTokenRequest, stripShimCode } from './token-shim.ts';
 import { vettedSettingsOf } from './vetted-client.ts';
 
@@ -117,9 +118,11 @@ export function createOidc(deps: OidcDeps) {
     (ctx.state as { routeLabel?: string }).routeLabel = label;
     if (ctx.path === '/oidc/.well-known/openid-configuration') ctx.path = '/.well-known/openid-configuration';
     rewriteTokenRequest(ctx);
+    renameLogoutRedirect(ctx);
     const { provider, run } = await current();
     await run(ctx, next);
     await stripShimCode(ctx, provider);
+    await addRefreshExpiry(ctx, provider, deps.clock.now().getTime());
   };
 
   return {
