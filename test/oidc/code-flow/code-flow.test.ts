@@ -52,7 +52,7 @@ describe('authorization code flow (ID.me dialect)', () => {
       { user },
     );
     expect(journey.shown).toEqual(['sign-in', 'consent']);
-    expect(journey.callback?.origin + (journey.callback?.pathname ?? '')).toBe(app.redirectUri);
+    expect(`${journey.callback?.origin ?? ''}${journey.callback?.pathname ?? ''}`).toBe(app.redirectUri);
     const params = responseParams(journey.callback);
     expect(params.state).toBe('a b/c?d=e&f');
     expect(params.code).toMatch(/^[\w-]{20,}$/);
