@@ -30,6 +30,7 @@ export interface Config {
   keyCacheSeconds: number;
   metricsToken: string | undefined;
   mail: MailConfig;
+  refreshTokenReuseSeconds: number;
 }
 
 /** Thrown when the environment does not describe a valid configuration; each problem names its key. */
@@ -103,6 +104,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     keyCacheSeconds: settings.VETTED_KEY_CACHE_SECONDS,
     metricsToken: settings.VETTED_METRICS_TOKEN,
     mail: Object.freeze({ smtpUrl: settings.VETTED_SMTP_URL, from: settings.VETTED_MAIL_FROM }),
+    refreshTokenReuseSeconds: settings.VETTED_REFRESH_TOKEN_REUSE_SECONDS,
   });
 }
 

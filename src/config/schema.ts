@@ -138,6 +138,11 @@ export const configSchema = z.object({
     .regex(/^[^\r\n]*@[^\r\n]*$/, 'must be an address, e.g. `Vetted <no-reply@example.com>`')
     .default('Vetted <no-reply@localhost>')
     .describe('The `From` of the mail Vetted sends, an address with an optional display name.'),
+  VETTED_REFRESH_TOKEN_REUSE_SECONDS: integer(0, 300)
+    .default(30)
+    .describe(
+      'Refresh tokens rotate on every use. For this many seconds after a rotation the previous refresh token still works, so a partner retrying a refresh concurrently is not taken for a thief (reuse after the window revokes the whole grant). `0` disables the grace.',
+    ),
 });
 
 export type ConfigInput = z.input<typeof configSchema>;

@@ -5,9 +5,6 @@ import { renderError } from '../web/views/error.ts';
 import { renderSignedOut } from '../web/views/signed-out.ts';
 import { createOidc } from './provider.ts';
 
-/** Reuse of a rotated refresh token within this many seconds is a retry, not a replay. */
-const REFRESH_TOKEN_REUSE_SECONDS = 30;
-
 const errorTitles: Record<string, string> = {
   invalid_client: 'This application is not registered',
   invalid_redirect_uri: 'This return address is not registered',
@@ -28,7 +25,7 @@ export function createVettedOidc(services: Services) {
     clock: services.clock,
     logger: services.logger,
     cookieKeys: services.cookieKeys,
-    refreshTokenReuseSeconds: REFRESH_TOKEN_REUSE_SECONDS,
+    refreshTokenReuseSeconds: services.config.refreshTokenReuseSeconds,
     async scopes() {
       const handles = [...(await services.communities.handles())].sort();
       return {

@@ -1,6 +1,9 @@
 import { createServer } from 'node:net';
 import type { NewApplication } from '../../src/partners/application-service.ts';
+import { call, type ApiResponse } from './oidc-api.ts';
 import { startTestServer, type TestServer } from './server.ts';
+
+export * from './oidc-api.ts';
 
 /** A free TCP port on loopback (the issuer must name the real port, so it is chosen before start). */
 export function freePort(): Promise<number> {
@@ -93,12 +96,17 @@ export async function registerUser(
 export class Browser {
   private readonly cookies = new Map<string, string>();
 
+  /** The Cookie header this browser would send. */
+  cookieHeader(): string {
+    return [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
+  }
+
   async request(
     url: string | URL,
     init: { method?: string; form?: Record<string, string> } = {},
   ): Promise<Response> {
     const headers: Record<string, string> = { Accept: 'text/html' };
-    const cookie = [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
+    const cookie = this.cookieHeader();
     if (cookie !== '') headers.Cookie = cookie;
     let body: string | undefined;
     if (init.form !== undefined) {
@@ -150,7 +158,7 @@ export interface JourneyResult {
  */
 export async function authorize(
   browser: Browser,
-  server: TestServer,
+  server: { config: { baseUrl: string } },
   url: string | URL,
   options: { user?: TestUser; decision?: 'allow' | 'deny' } = {},
 ): Promise<JourneyResult> {
@@ -255,4 +263,32 @@ export async function codeFlow(
     client_secret: app.clientSecret,
   });
   return { journey, code, token };
+}
+
+/** One authorization request without a browser session: the response and where it redirects, if it does. */
+export async function authorizeDirect(
+  server: TestServer,
+  params: Record<string, string>,
+): Promise<ApiResponse & { location: URL | undefined; params: Record<string, string> }> {
+  const response = await call(server, authorizeUrl(server, params), { headers: { Accept: 'text/html' } });
+  const header = response.headers.get('location');
+  const location = header === null ? undefined : new URL(header, server.config.baseUrl);
+  return { ...response, location, params: responseParams(location) };
+}
+
+/** Exchanges an authorization code with client_secret_post (or only client_id when the app has no secret). */
+export function exchangeCode(
+  server: TestServer,
+  app: TestApp,
+  code: string,
+  extra: Record<string, string> = {},
+) {
+  return tokenRequest(server, {
+    grant_type: 'authorization_code',
+    code,
+    redirect_uri: app.redirectUri,
+    client_id: app.clientId,
+    ...(app.clientSecret === '' ? {} : { client_secret: app.clientSecret }),
+    ...extra,
+  });
 }

@@ -1,0 +1,143 @@
+import autocannon, { type Request } from 'autocannon';
+import { authorize, Browser, responseParams } from '../test/helpers/oidc.ts';
+import { startFloorServer, startVetted } from './servers.ts';
+
+const DURATION_SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const CONNECTIONS = 10;
+
+interface Load {
+  url: string;
+  requests?: Request[];
+  headers?: Record<string, string>;
+}
+
+async function requestsPerSecond(load: Load): Promise<{ rps: number; errors: number; non2xx: number }> {
+  const result = await autocannon({
+    url: load.url,
+    connections: CONNECTIONS,
+    duration: DURATION_SECONDS,
+    ...(load.headers === undefined ? {} : { headers: load.headers }),
+    ...(load.requests === undefined ? {} : { requests: load.requests }),
+  });
+  return { rps: result.requests.average, errors: result.errors, non2xx: result.non2xx };
+}
+
+/**
+ * Discovery, attributes, code → token, refresh (with rotation) and a full SSO round trip (authorize with a
+ * session and a remembered grant → token → attributes), each as requests (or flows) per second and as a
+ * ratio to a bare node:http server measured in the same run.
+ */
+export async function benchOidc() {
+  const floorServer = await startFloorServer();
+  const floor = await requestsPerSecond({ url: floorServer.url });
+  floorServer.stop();
+
+  const server = await startVetted();
+  try {
+    const app = JSON.parse(
+      await server.vetted(['apps', 'create', '--name', 'Bench', '--redirect-uri', 'https://partner.example/cb', '--scopes', 'military', '--json']),
+    ) as { client_id: string; client_secret: string };
+    const user = { email: 'bench@example.com', password: 'correct horse battery' };
+    await server.vetted(['users', 'create', '--email', user.email, '--password', user.password, '--first-name', 'B', '--last-name', 'E', '--verify', 'military:Veteran']);
+    const authorizePath = `/oauth/authorize?${new URLSearchParams({
+      client_id: app.client_id,
+      redirect_uri: 'https://partner.example/cb',
+      response_type: 'code',
+      scope: 'military',
+      state: 'bench',
+    }).toString()}`;
+    const browser = new Browser();
+    const first = await authorize(browser, { config: { baseUrl: server.url } }, `${server.url}${authorizePath}`, { user: { id: '', ...user } });
+    const tokenBody = (code: string) =>
+      new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: 'https://partner.example/cb', client_id: app.client_id, client_secret: app.client_secret }).toString();
+    const form = { 'content-type': 'application/x-www-form-urlencoded' };
+    const firstToken = (await (
+      await fetch(`${server.url}/oauth/token`, { method: 'POST', headers: form, body: tokenBody(responseParams(first.callback).code ?? '') })
+    ).json()) as { access_token: string };
+    const cookie = browser.cookieHeader();
+
+    const discovery = await requestsPerSecond({ url: `${server.url}/oidc/.well-known/openid-configuration` });
+    const attributes = await requestsPerSecond({
+      url: `${server.url}/api/public/v3/attributes.json`,
+      headers: { authorization: `Bearer ${firstToken.access_token}` },
+    });
+
+    type Context = { code?: string; accessToken?: string; refreshToken?: string };
+    const authorizeStep: Request = {
+      method: 'GET',
+      path: authorizePath,
+      headers: { cookie },
+      onResponse: (_status, _body, context: Context, headers) => {
+        const location = (headers as Record<string, string> | undefined)?.location ?? '';
+        context.code = new URL(location, server.url).searchParams.get('code') ?? '';
+      },
+    };
+    const tokenStep: Request = {
+      method: 'POST',
+      path: '/oauth/token',
+      headers: form,
+      setupRequest: (request, context: Context) => ({ ...request, body: tokenBody(context.code ?? '') }),
+      onResponse: (_status, body, context: Context) => {
+        const token = JSON.parse(body) as { access_token?: string; refresh_token?: string };
+        context.accessToken = token.access_token;
+        context.refreshToken = token.refresh_token;
+      },
+    };
+    const attributesStep: Request = {
+      method: 'GET',
+      path: '/api/public/v3/attributes.json',
+      setupRequest: (request, context: Context) => ({ ...request, headers: { authorization: `Bearer ${context.accessToken ?? ''}` } }),
+    };
+    const sso = await requestsPerSecond({ url: server.url, requests: [authorizeStep, tokenStep, attributesStep] });
+    const codeExchange = await requestsPerSecond({ url: server.url, requests: [authorizeStep, tokenStep] });
+    const refreshStep: Request = {
+      method: 'POST',
+      path: '/oauth/token',
+      headers: form,
+      setupRequest: (request, context: Context) => ({
+        ...request,
+        body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: context.refreshToken ?? '', client_id: app.client_id, client_secret: app.client_secret }).toString(),
+      }),
+      onResponse: (_status, body, context: Context) => {
+        context.refreshToken = (JSON.parse(body) as { refresh_token?: string }).refresh_token ?? context.refreshToken;
+      },
+    };
+    // Each connection gets its own refresh-token chain: one code flow, then refreshes that rotate the token.
+    const refresh = await requestsPerSecond({
+      url: server.url,
+      requests: [{ ...authorizeStep }, { ...tokenStep }, ...Array.from({ length: 48 }, () => refreshStep)],
+    });
+
+    const ratio = (value: number) => Number((value / floor.rps).toFixed(3));
+    // Flows/s: an SSO round trip is 3 requests, a code exchange 2 (authorize to get a code, then the exchange).
+    const ssoFlows = sso.rps / 3;
+    const exchanges = codeExchange.rps / 2;
+    const refreshes = (refresh.rps * 48) / 50;
+    const results = {
+      scenario: 'oidc',
+      seconds_each: DURATION_SECONDS,
+      connections: CONNECTIONS,
+      floor_rps: Math.round(floor.rps),
+      discovery_rps: Math.round(discovery.rps),
+      discovery_ratio: ratio(discovery.rps),
+      attributes_rps: Math.round(attributes.rps),
+      attributes_ratio: ratio(attributes.rps),
+      code_exchange_per_s: Math.round(exchanges),
+      code_exchange_ratio: ratio(exchanges),
+      refresh_rotation_per_s: Math.round(refreshes),
+      refresh_rotation_ratio: ratio(refreshes),
+      sso_round_trips_per_s: Math.round(ssoFlows),
+      sso_round_trip_ratio: ratio(ssoFlows),
+      errors: discovery.errors + attributes.errors + sso.errors + codeExchange.errors + refresh.errors,
+      non_2xx_or_3xx: attributes.non2xx + discovery.non2xx,
+      targets: { attributes_ratio: 0.3, sso_round_trip_ratio: 0.02, refresh_rotation_ratio: 0.06 },
+    };
+    return {
+      ...results,
+      pass:
+        results.attributes_ratio >= 0.3 && results.sso_round_trip_ratio >= 0.02 && results.refresh_rotation_ratio >= 0.06,
+    };
+  } finally {
+    server.stop();
+  }
+}

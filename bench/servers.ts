@@ -1,0 +1,71 @@
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+const vettedBin = fileURLToPath(new URL('../bin/vetted.js', import.meta.url));
+
+export interface BenchServer {
+  url: string;
+  stop(): void;
+}
+
+function waitForUrl(child: ChildProcess, pattern: RegExp): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      out += chunk.toString('utf8');
+      const match = pattern.exec(out);
+      if (match?.[1] !== undefined) resolve(match[1]);
+    });
+    child.once('exit', (code) => {
+      reject(new Error(`server exited with ${code}: ${out}`));
+    });
+  });
+}
+
+/** The floor: a bare node:http server answering "ok", in its own process like Vetted. */
+export async function startFloorServer(): Promise<BenchServer> {
+  const source = `require('node:http').createServer((q, s) => s.end('ok')).listen(0, '127.0.0.1', function () {
+    console.log('listening http://127.0.0.1:' + this.address().port);
+  });`;
+  const child = spawn(process.execPath, ['-e', source], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = await waitForUrl(child, /listening (http:\/\/\S+)/);
+  return { url, stop: () => child.kill('SIGKILL') };
+}
+
+/** Vetted as an operator runs it: its own process, a fresh SQLite data folder, quiet logs. */
+export async function startVetted(): Promise<BenchServer & { env: NodeJS.ProcessEnv; vetted: (args: string[]) => Promise<string> }> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'vetted-bench-'));
+  const probe = await startFloorServer();
+  const port = new URL(probe.url).port;
+  probe.stop();
+  const env = {
+    ...Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('VETTED_'))),
+    VETTED_DATA_DIR: dataDir,
+    VETTED_HOST: '127.0.0.1',
+    VETTED_PORT: port,
+    VETTED_BASE_URL: `http://127.0.0.1:${port}`,
+    VETTED_LOG_LEVEL: 'warn',
+  };
+  const vetted = async (args: string[]) => (await promisify(execFile)(process.execPath, [vettedBin, ...args], { env })).stdout;
+  await vetted(['migrate']);
+  // Request logs off (warn): the floor logs nothing either.
+  const child = spawn(process.execPath, [vettedBin, 'serve'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const ready = await fetch(`${env.VETTED_BASE_URL}/readyz`).catch(() => undefined);
+    if (ready?.status === 200) break;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return {
+    url: env.VETTED_BASE_URL,
+    env,
+    vetted,
+    stop: () => {
+      child.kill('SIGKILL');
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
