@@ -43,6 +43,7 @@ export async function startServer(
       masterKey,
     });
     await services.keys.ensureKeys();
+    services.sweeper.start();
     const handle = createApp(services).callback();
     // Koa's handler answers its own errors; the promise it returns carries nothing more.
     const server = createServer((request, response) => void handle(request, response));
@@ -92,5 +93,6 @@ async function stopServer(
     await closed;
   }
   clearTimeout(timer);
+  await services.sweeper.stop();
   await closeDatabase();
 }

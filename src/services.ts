@@ -14,6 +14,7 @@ import type { Clock } from './lib/clock.ts';
 import type { IdGenerator } from './lib/ids.ts';
 import type { Logger } from './lib/logger.ts';
 import { createMailer } from './mail/mailer.ts';
+import { createSweeper } from './maintenance/sweeper.ts';
 import { createOutboxRepository } from './mail/outbox-repository.ts';
 import { createModelRepository } from './oidc/model-repository.ts';
 import { createApplicationRepository } from './partners/application-repository.ts';
@@ -25,6 +26,9 @@ import { createCommunityRepository } from './verification/community-repository.t
 import { createCommunityService } from './verification/community-service.ts';
 import { createVerificationRepository } from './verification/verification-repository.ts';
 import { createVerificationService } from './verification/verification-service.ts';
+
+const HOUR_MS = 3_600_000;
+const SWEEP_INTERVAL_MS = 10 * 60_000;
 
 export interface ServiceDeps {
   config: Readonly<Config>;
@@ -59,13 +63,15 @@ export function createServices(deps: ServiceDeps) {
     clock,
     ids,
   });
+  const codeRepository = createOneTimeCodeRepository(db);
+  const rateLimiter = createDatabaseRateLimiter(db, clock);
   const accounts = createAccountService({
     users: createUserRepository(db),
-    codes: createOneTimeCodeService({ repository: createOneTimeCodeRepository(db), masterKey, clock, ids }),
+    codes: createOneTimeCodeService({ repository: codeRepository, masterKey, clock, ids }),
     mailer: createMailer(config, db, { clock, ids }),
     audit,
     clock,
-    rateLimiter: createDatabaseRateLimiter(db, clock),
+    rateLimiter,
     logger,
   });
   const hasher = createTokenHasher(masterKey);
@@ -78,6 +84,18 @@ export function createServices(deps: ServiceDeps) {
     knownScopes: async () => new Set([...standardScopes, ...(await communities.handles())]),
   });
   const attributes = createAttributeService({ accounts, applications, verification, clock });
+  const oidcModels = createModelRepository(db);
+  const sweeper = createSweeper({
+    clock,
+    logger,
+    intervalMs: SWEEP_INTERVAL_MS,
+    tasks: [
+      { name: 'oidc_models', run: (now) => oidcModels.sweepExpired(now) },
+      { name: 'one_time_codes', run: (now) => codeRepository.deleteExpired(now) },
+      // Sign-in failure counters are forgotten after a day without failures (rate-limits/sign-in-guard.ts).
+      { name: 'rate_limits', run: () => rateLimiter.deleteStale(25 * HOUR_MS) },
+    ],
+  });
   return {
     config,
     clock,
@@ -91,7 +109,8 @@ export function createServices(deps: ServiceDeps) {
     applications,
     attributes,
     hasher,
-    oidcModels: createModelRepository(db),
+    oidcModels,
+    sweeper,
     outbox: createOutboxRepository(db),
     /** Keys for signed cookies, the same on every instance. */
     cookieKeys: [deriveKey(masterKey, 'cookies').toString('base64url')],

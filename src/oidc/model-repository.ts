@@ -89,9 +89,9 @@ export function createModelRepository(db: Kysely<Schema>) {
       await db.deleteFrom('oidc_models').where('model', '=', model).where('grant_id', '=', grantId).execute();
     },
 
-    /** Deletes rows that expired before `before`; returns how many. */
-    async sweepExpired(before: number): Promise<number> {
-      const result = await db.deleteFrom('oidc_models').where('expires_at', '<', before).executeTakeFirst();
+    /** Deletes rows expired at `now` (the adapter already hides them); returns how many. */
+    async sweepExpired(now: number): Promise<number> {
+      const result = await db.deleteFrom('oidc_models').where('expires_at', '<=', now).executeTakeFirst();
       return Number(result.numDeletedRows);
     },
 
