@@ -35,10 +35,33 @@ export async function benchOidc() {
   const server = await startVetted();
   try {
     const app = JSON.parse(
-      await server.vetted(['apps', 'create', '--name', 'Bench', '--redirect-uri', 'https://partner.example/cb', '--scopes', 'military', '--json']),
+      await server.vetted([
+        'apps',
+        'create',
+        '--name',
+        'Bench',
+        '--redirect-uri',
+        'https://partner.example/cb',
+        '--scopes',
+        'military',
+        '--json',
+      ]),
     ) as { client_id: string; client_secret: string };
     const user = { email: 'bench@example.com', password: 'correct horse battery' };
-    await server.vetted(['users', 'create', '--email', user.email, '--password', user.password, '--first-name', 'B', '--last-name', 'E', '--verify', 'military:Veteran']);
+    await server.vetted([
+      'users',
+      'create',
+      '--email',
+      user.email,
+      '--password',
+      user.password,
+      '--first-name',
+      'B',
+      '--last-name',
+      'E',
+      '--verify',
+      'military:Veteran',
+    ]);
     const authorizePath = `/oauth/authorize?${new URLSearchParams({
       client_id: app.client_id,
       redirect_uri: 'https://partner.example/cb',
@@ -47,12 +70,27 @@ export async function benchOidc() {
       state: 'bench',
     }).toString()}`;
     const browser = new Browser();
-    const first = await authorize(browser, { config: { baseUrl: server.url } }, `${server.url}${authorizePath}`, { user: { id: '', ...user } });
+    const first = await authorize(
+      browser,
+      { config: { baseUrl: server.url } },
+      `${server.url}${authorizePath}`,
+      { user: { id: '', ...user } },
+    );
     const tokenBody = (code: string) =>
-      new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: 'https://partner.example/cb', client_id: app.client_id, client_secret: app.client_secret }).toString();
+      new URLSearchParams({
+        grant_type: 'authorization_code',
+        code,
+        redirect_uri: 'https://partner.example/cb',
+        client_id: app.client_id,
+        client_secret: app.client_secret,
+      }).toString();
     const form = { 'content-type': 'application/x-www-form-urlencoded' };
     const firstToken = (await (
-      await fetch(`${server.url}/oauth/token`, { method: 'POST', headers: form, body: tokenBody(responseParams(first.callback).code ?? '') })
+      await fetch(`${server.url}/oauth/token`, {
+        method: 'POST',
+        headers: form,
+        body: tokenBody(responseParams(first.callback).code ?? ''),
+      })
     ).json()) as { access_token: string };
     const cookie = browser.cookieHeader();
 
@@ -86,9 +124,15 @@ export async function benchOidc() {
     const attributesStep: Request = {
       method: 'GET',
       path: '/api/public/v3/attributes.json',
-      setupRequest: (request, context: Context) => ({ ...request, headers: { authorization: `Bearer ${context.accessToken ?? ''}` } }),
+      setupRequest: (request, context: Context) => ({
+        ...request,
+        headers: { authorization: `Bearer ${context.accessToken ?? ''}` },
+      }),
     };
-    const sso = await requestsPerSecond({ url: server.url, requests: [authorizeStep, tokenStep, attributesStep] });
+    const sso = await requestsPerSecond({
+      url: server.url,
+      requests: [authorizeStep, tokenStep, attributesStep],
+    });
     const codeExchange = await requestsPerSecond({ url: server.url, requests: [authorizeStep, tokenStep] });
     const refreshStep: Request = {
       method: 'POST',
@@ -96,10 +140,16 @@ export async function benchOidc() {
       headers: form,
       setupRequest: (request, context: Context) => ({
         ...request,
-        body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: context.refreshToken ?? '', client_id: app.client_id, client_secret: app.client_secret }).toString(),
+        body: new URLSearchParams({
+          grant_type: 'refresh_token',
+          refresh_token: context.refreshToken ?? '',
+          client_id: app.client_id,
+          client_secret: app.client_secret,
+        }).toString(),
       }),
       onResponse: (_status, body, context: Context) => {
-        context.refreshToken = (JSON.parse(body) as { refresh_token?: string }).refresh_token ?? context.refreshToken;
+        context.refreshToken =
+          (JSON.parse(body) as { refresh_token?: string }).refresh_token ?? context.refreshToken;
       },
     };
     // Each connection gets its own refresh-token chain: one code flow, then refreshes that rotate the token.
@@ -135,7 +185,9 @@ export async function benchOidc() {
     return {
       ...results,
       pass:
-        results.attributes_ratio >= 0.3 && results.sso_round_trip_ratio >= 0.02 && results.refresh_rotation_ratio >= 0.06,
+        results.attributes_ratio >= 0.3 &&
+        results.sso_round_trip_ratio >= 0.02 &&
+        results.refresh_rotation_ratio >= 0.06,
     };
   } finally {
     server.stop();

@@ -37,7 +37,9 @@ export async function startFloorServer(): Promise<BenchServer> {
 }
 
 /** Vetted as an operator runs it: its own process, a fresh SQLite data folder, quiet logs. */
-export async function startVetted(): Promise<BenchServer & { env: NodeJS.ProcessEnv; vetted: (args: string[]) => Promise<string> }> {
+export async function startVetted(): Promise<
+  BenchServer & { env: NodeJS.ProcessEnv; vetted: (args: string[]) => Promise<string> }
+> {
   const dataDir = mkdtempSync(join(tmpdir(), 'vetted-bench-'));
   const probe = await startFloorServer();
   const port = new URL(probe.url).port;
@@ -50,10 +52,14 @@ export async function startVetted(): Promise<BenchServer & { env: NodeJS.Process
     VETTED_BASE_URL: `http://127.0.0.1:${port}`,
     VETTED_LOG_LEVEL: 'warn',
   };
-  const vetted = async (args: string[]) => (await promisify(execFile)(process.execPath, [vettedBin, ...args], { env })).stdout;
+  const vetted = async (args: string[]) =>
+    (await promisify(execFile)(process.execPath, [vettedBin, ...args], { env })).stdout;
   await vetted(['migrate']);
   // Request logs off (warn): the floor logs nothing either.
-  const child = spawn(process.execPath, [vettedBin, 'serve'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn(process.execPath, [vettedBin, 'serve'], {
+    env,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   for (let attempt = 0; attempt < 100; attempt++) {
     const ready = await fetch(`${env.VETTED_BASE_URL}/readyz`).catch(() => undefined);
     if (ready?.status === 200) break;

@@ -10,6 +10,7 @@ export const auditEvents = [
   'user.locked',
   'user.unlocked',
   'application.created',
+  'application.status_changed',
   'verification.recorded',
 ] as const;
 

@@ -63,6 +63,30 @@ async function load(ctx: Context, deps: InteractionDeps): Promise<InteractionCon
   };
 }
 
+/** Parses the form; a body it refuses (too large, unreadable) is answered with a page in Vetted's look. */
+function formBody(): Middleware {
+  const parse = bodyParser({ enableTypes: ['form'], formLimit: '16kb' }) as Middleware;
+  return async (ctx, next) => {
+    try {
+      // Parse only: the rest of the chain runs below, outside this error handling.
+      await parse(ctx, () => Promise.resolve());
+    } catch (error) {
+      const status = (error as { status?: unknown }).status;
+      if (typeof status !== 'number' || status < 400 || status >= 500) throw error;
+      ctx.status = status;
+      ctx.type = 'html';
+      ctx.body = renderError({
+        status,
+        title: status === 413 ? 'This form is too large' : 'This form could not be read',
+        message: 'Go back, check what you entered and try again.',
+        requestId: ctx.state.requestId as string,
+      });
+      return;
+    }
+    await next();
+  };
+}
+
 async function show(ctx: Context, interaction: InteractionContext, deps: InteractionDeps): Promise<void> {
   const prompt = interaction.details.prompt.name;
   if (prompt === 'login') {
@@ -97,7 +121,7 @@ function step(deps: InteractionDeps, handler: Handler): Middleware {
  * email address, consent. Forms are CSRF-protected by `csrf` (which needs the parsed body).
  */
 export function interactionRoutes(router: Router, deps: InteractionDeps, csrf: Middleware): void {
-  const forms = [bodyParser({ enableTypes: ['form'], formLimit: '16kb' }), csrf] as Middleware[];
+  const forms = [formBody(), csrf];
   router.get('/interaction/:uid', csrf, step(deps, show));
   router.post('/interaction/:uid/login', ...forms, step(deps, signIn));
   router.post('/interaction/:uid/signup', ...forms, step(deps, signUp));

@@ -12,7 +12,8 @@ export function createTtlCache<V>(options: { clock: Clock; ttlMs: number; maxEnt
     get(key: string, load: () => Promise<V>): Promise<V> {
       const now = options.clock.now().getTime();
       const entry = entries.get(key);
-      if (entry !== undefined && now - entry.loadedAt < options.ttlMs && now >= entry.loadedAt) return entry.value;
+      if (entry !== undefined && now - entry.loadedAt < options.ttlMs && now >= entry.loadedAt)
+        return entry.value;
       const value = load();
       if (entries.size >= maxEntries) entries.delete(entries.keys().next().value ?? '');
       entries.set(key, { loadedAt: now, value });

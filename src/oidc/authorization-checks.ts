@@ -41,6 +41,18 @@ function params(ctx: KoaContextWithOIDC): Record<string, unknown> {
   return ctx.oidc.params ?? {};
 }
 
+/**
+ * The scope as the partner sent it. oidc-provider drops scopes it does not know from `params.scope` before
+ * extra parameters are validated, which would turn `scope=military wizard` into `military` (and a lone
+ * unknown scope into a missing one); SPEC §2 wants `invalid_scope` for both. A pushed request was checked
+ * this way when it was pushed, so its stored parameters are used as they are.
+ */
+function requestedScope(ctx: KoaContextWithOIDC): unknown {
+  if (ctx.oidc.entities.PushedAuthorizationRequest !== undefined) return params(ctx).scope;
+  const source: Record<string, unknown> | undefined = ctx.method === 'POST' ? ctx.oidc.body : ctx.query;
+  return source?.scope;
+}
+
 function requestedResponseType(ctx: KoaContextWithOIDC): ResponseType {
   if (params(ctx)[TOKEN_SHIM_PARAM] === 'token') return 'token';
   const normalized = String(params(ctx).response_type).split(' ').sort().join(' ');
@@ -66,7 +78,7 @@ function checkClientAndScopes(ctx: KoaContextWithOIDC, isKnownScope: (scope: str
   if (!settings.responseTypes.includes(responseType)) {
     throw new errors.UnauthorizedClient(`response_type=${responseType} is not enabled for this application`);
   }
-  const scope = params(ctx).scope;
+  const scope = requestedScope(ctx);
   if (typeof scope !== 'string' || scope.trim() === '') {
     throw new errors.InvalidRequest('missing required parameter: scope (a community, e.g. military)');
   }

@@ -151,8 +151,19 @@ export function providerConfiguration(settings: ProviderSettings): Configuration
     extraClientMetadata: { properties: ['vetted'] },
     features: {
       devInteractions: { enabled: false },
-      revocation: { enabled: true },
-      introspection: { enabled: true },
+      // Partners do not trust each other: a token is revoked or described only for the application it was
+      // issued to (oidc-provider's defaults let any confidential client introspect any token).
+      revocation: {
+        enabled: true,
+        allowedPolicy(_ctx, client, token) {
+          if (token.clientId === client.clientId) return true;
+          throw new errors.InvalidRequest('client is not authorized to revoke the presented token');
+        },
+      },
+      introspection: {
+        enabled: true,
+        allowedPolicy: (_ctx, client, token) => token.clientId === client.clientId,
+      },
       userinfo: { enabled: true },
       jwtUserinfo: { enabled: true },
       pushedAuthorizationRequests: { enabled: true, requirePushedAuthorizationRequests: false },
@@ -210,10 +221,18 @@ export function providerConfiguration(settings: ProviderSettings): Configuration
     interactions: interactions(hooks),
     renderError(ctx, out) {
       ctx.type = 'html';
+      // An unregistered return address, at authorization or logout, is ID.me's (and SPEC §2's)
+      // `redirect_uri_mismatch`; at logout oidc-provider calls it an invalid_request about the OpenID name.
+      const mismatch =
+        out.error === 'invalid_redirect_uri' ||
+        (ctx.oidc.route === 'end_session' &&
+          out.error_description === 'post_logout_redirect_uri not registered');
       ctx.body = hooks.renderErrorPage({
         status: ctx.status,
-        error: out.error,
-        description: out.error_description,
+        error: mismatch ? 'redirect_uri_mismatch' : out.error,
+        description: mismatch
+          ? 'The redirect_uri is not one the application registered.'
+          : out.error_description,
       });
     },
     clockTolerance: 5,

@@ -24,3 +24,59 @@ export async function addRefreshExpiry(ctx: Context, provider: Provider, now: nu
   if (refreshToken?.exp === undefined) return;
   ctx.body = { ...body, refresh_expires_in: Math.max(0, refreshToken.exp - Math.floor(now / 1000)) };
 }
+
+const MAX_AUTHORIZATION_FORM_BYTES = 16 * 1024;
+
+/**
+ * OpenID Connect Core §3.1.2.1 (and SPEC §2) accept POST at the authorization endpoint. oidc-provider only
+ * does so with `SameSite=None` session cookies, and Vetted's are `Lax`; so a form POST is answered with a 303
+ * to the same request as a GET, which oidc-provider then handles (and a top-level GET carries Lax cookies, so
+ * an existing session is used). Returns true when it answered the request.
+ */
+export async function authorizationPostAsGet(
+  ctx: Context,
+  renderErrorPage: (input: { status: number; error: string; description: string }) => string,
+): Promise<boolean> {
+  if (ctx.method !== 'POST' || ctx.path !== '/oauth/authorize') return false;
+  const fail = (status: number, description: string) => {
+    ctx.status = status;
+    ctx.type = 'html';
+    ctx.body = renderErrorPage({ status, error: 'invalid_request', description });
+    return true;
+  };
+  if (typeof ctx.is('application/x-www-form-urlencoded') !== 'string') {
+    return fail(
+      400,
+      'An authorization request sent with POST must be an HTML form (application/x-www-form-urlencoded).',
+    );
+  }
+  const tooLarge = () => fail(413, 'The authorization request is too large.');
+  if (Number(ctx.get('content-length')) > MAX_AUTHORIZATION_FORM_BYTES) return tooLarge();
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of ctx.req.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_AUTHORIZATION_FORM_BYTES) return tooLarge();
+    chunks.push(chunk);
+  }
+  const params = new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
+  ctx.set('Cache-Control', 'no-store');
+  ctx.redirect(`${ctx.path}?${params.toString()}`);
+  ctx.status = 303;
+  return true;
+}
+
+/**
+ * Bare `response_type=token` is served through the shim (token-shim.ts), not by oidc-provider, so its
+ * discovery document does not list it; partners' generic clients read the list, so it is added.
+ */
+export function advertiseTokenResponseType(ctx: Context): void {
+  if (ctx.path !== '/.well-known/openid-configuration' || ctx.status !== 200) return;
+  const body = ctx.body as { response_types_supported?: unknown } | undefined;
+  const types: unknown = body?.response_types_supported;
+  if (body === undefined || !Array.isArray(types) || types.includes('token')) return;
+  // A new array: the one in the document is oidc-provider's own configuration.
+  const withToken = (types as unknown[]).slice();
+  withToken.splice(withToken.indexOf('code') + 1, 0, 'token');
+  body.response_types_supported = withToken;
+}

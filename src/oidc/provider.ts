@@ -11,7 +11,12 @@ import { createAdapterFactory } from './adapter.ts';
 import { clientMetadataFor } from './client-metadata.ts';
 import { providerConfiguration, type ProviderHooks } from './configuration.ts';
 import type { ModelRepository } from './model-repository.ts';
-import { addRefreshExpiry, renameLogoutRedirect } from './dialect.ts';
+import {
+  addRefreshExpiry,
+  advertiseTokenResponseType,
+  authorizationPostAsGet,
+  renameLogoutRedirect,
+} from './dialect.ts';
 import { rewriteTokenRequest, stripShimCode } from './token-shim.ts';
 import { vettedSettingsOf } from './vetted-client.ts';
 
@@ -117,12 +122,17 @@ export function createOidc(deps: OidcDeps) {
     }
     (ctx.state as { routeLabel?: string }).routeLabel = label;
     if (ctx.path === '/oidc/.well-known/openid-configuration') ctx.path = '/.well-known/openid-configuration';
+    if (await authorizationPostAsGet(ctx, deps.hooks.renderErrorPage)) return;
+    // An authorization resumes from its stored parameters, so a query on the resume URL means nothing; one
+    // naming a client and a repeated redirect_uri made oidc-provider's error handler throw (a 500).
+    if (label === '/oauth/authorize/:uid') ctx.querystring = '';
     rewriteTokenRequest(ctx);
     renameLogoutRedirect(ctx);
     const { provider, run } = await current();
     await run(ctx, next);
     await stripShimCode(ctx, provider);
     await addRefreshExpiry(ctx, provider, deps.clock.now().getTime());
+    advertiseTokenResponseType(ctx);
   };
 
   return {

@@ -92,6 +92,16 @@ export function createApplicationRepository(db: Kysely<Schema>) {
       return row === undefined ? undefined : toApplication(row);
     },
 
+    /** Sets the status of an application; false when there is no such application. */
+    async updateStatus(clientId: string, status: Application['status'], at: number): Promise<boolean> {
+      const result = await db
+        .updateTable('applications')
+        .set({ status, updated_at: at })
+        .where('client_id', '=', clientId)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
+    },
+
     /** Hashes of the secrets that are still valid at `now`. */
     async liveSecretHashes(applicationId: string, now: number): Promise<string[]> {
       const rows = await db

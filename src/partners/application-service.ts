@@ -3,11 +3,13 @@ import type { Actor, AuditService } from '../audit/audit-service.ts';
 import type { TokenHasher } from '../keys/token-hasher.ts';
 import type { Clock } from '../lib/clock.ts';
 import type { IdGenerator } from '../lib/ids.ts';
+import { createTtlCache } from '../lib/ttl-cache.ts';
 import {
   grantTypesFor,
   responseTypes as supportedResponseTypes,
   type Application,
   type ApplicationMode,
+  type ApplicationStatus,
   type ClientType,
   type SigningAlg,
 } from './application.ts';
@@ -43,8 +45,23 @@ export function createApplicationService(deps: {
   audit: AuditService;
   /** Every scope an application may be enabled for: community handles and the standard ones. */
   knownScopes: () => Promise<Set<string>>;
+  /** How long an instance reuses an application it read (OAuth requests read it on every call). */
+  cacheMs?: number;
 }) {
   const { repository, hasher, clock, ids, audit } = deps;
+  const records = createTtlCache<{ application: Application; secretHashes: string[] } | undefined>({
+    clock,
+    ttlMs: deps.cacheMs ?? 5000,
+  });
+
+  function clientRecord(clientId: string) {
+    return records.get(clientId, async () => {
+      const application = await repository.findByClientId(clientId);
+      if (application === undefined) return undefined;
+      const secretHashes = await repository.liveSecretHashes(application.id, clock.now().getTime());
+      return { application, secretHashes };
+    });
+  }
 
   async function validate(input: NewApplication) {
     const name = input.name.trim();
@@ -115,17 +132,28 @@ export function createApplicationService(deps: {
       return { application, clientSecret };
     },
 
-    findByClientId: (clientId: string) => repository.findByClientId(clientId),
-
-    /** The application and the hashes of its live secrets, as the OAuth layer needs them for one request. */
-    async clientRecord(
-      clientId: string,
-    ): Promise<{ application: Application; secretHashes: string[] } | undefined> {
-      const application = await repository.findByClientId(clientId);
-      if (application === undefined) return undefined;
-      const secretHashes = await repository.liveSecretHashes(application.id, clock.now().getTime());
-      return { application, secretHashes };
+    /** The application (possibly as read up to `cacheMs` ago). */
+    async findByClientId(clientId: string): Promise<Application | undefined> {
+      return (await clientRecord(clientId))?.application;
     },
+
+    /** Suspends, disables or reactivates an application; its tokens stop working while it is not active. */
+    async setStatus(clientId: string, status: ApplicationStatus, actor: Actor): Promise<void> {
+      const previous = await repository.findByClientId(clientId);
+      if (previous === undefined) throw partnerErrors.notFound(clientId);
+      if (!(await repository.updateStatus(clientId, status, clock.now().getTime()))) {
+        throw partnerErrors.notFound(clientId);
+      }
+      records.forget(clientId);
+      await audit.record('application.status_changed', {
+        actor,
+        subject: { type: 'application', id: clientId },
+        data: { from: previous.status, to: status },
+      });
+    },
+
+    /** The application and the hashes of its live secrets, as the OAuth layer needs them on every request. */
+    clientRecord,
 
     /** Checks a presented secret against every live secret of the application, in constant time each. */
     async verifySecret(application: Application, presented: string): Promise<boolean> {

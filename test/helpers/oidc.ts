@@ -205,14 +205,14 @@ export function responseParams(callback: URL | undefined): Record<string, string
   return Object.fromEntries(new URLSearchParams(source));
 }
 
-export function authorizeUrl(server: TestServer, params: Record<string, string>): URL {
+export function authorizeUrl(server: { config: { baseUrl: string } }, params: Record<string, string>): URL {
   const url = new URL('/oauth/authorize', server.config.baseUrl);
   for (const [name, value] of Object.entries(params)) url.searchParams.set(name, value);
   return url;
 }
 
 export async function tokenRequest(
-  server: TestServer,
+  server: { config: { baseUrl: string } },
   form: Record<string, string>,
   basic?: { clientId: string; clientSecret: string },
 ): Promise<{ status: number; body: Record<string, unknown>; headers: Headers }> {
