@@ -9,21 +9,27 @@ import type { AppState } from './state.ts';
 export function accessLog(logger: Logger): Middleware<AppState> {
   return async (ctx, next) => {
     const started = performance.now();
-    ctx.state.log = logger.child({ requestId: ctx.state.requestId });
+    // Made on first use: most requests log nothing but this line.
+    let child: Logger | undefined;
+    Object.defineProperty(ctx.state, 'log', {
+      get: () => (child ??= logger.child({ requestId: ctx.state.requestId })),
+      configurable: true,
+    });
     try {
       await next();
     } finally {
       const level = ctx.status >= 500 ? 'error' : 'info';
-      ctx.state.log[level](
-        {
-          method: ctx.method,
-          path: ctx.path,
-          status: ctx.status,
-          ms: Math.round((performance.now() - started) * 10) / 10,
-          ip: ctx.ip,
-        },
-        'request',
-      );
+      if (logger.isLevelEnabled(level))
+        ctx.state.log[level](
+          {
+            method: ctx.method,
+            path: ctx.path,
+            status: ctx.status,
+            ms: Math.round((performance.now() - started) * 10) / 10,
+            ip: ctx.ip,
+          },
+          'request',
+        );
     }
   };
 }

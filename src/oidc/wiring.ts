@@ -26,13 +26,7 @@ export function createVettedOidc(services: Services) {
     logger: services.logger,
     cookieKeys: services.cookieKeys,
     refreshTokenReuseSeconds: services.config.refreshTokenReuseSeconds,
-    async scopes() {
-      const handles = [...(await services.communities.handles())].sort();
-      return {
-        version: handles.join(','),
-        scopes: ['openid', 'offline_access', 'profile', 'email', ...handles],
-      };
-    },
+    scopes: () => services.communities.scopeSet(),
     hooks: {
       async accountClaims(accountId) {
         const user = await services.accounts.findById(accountId);

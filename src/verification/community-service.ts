@@ -5,7 +5,11 @@ import type { Community } from './types.ts';
 interface Snapshot {
   list: Community[];
   byHandle: ReadonlyMap<string, Community>;
+  scopeSet: { version: string; scopes: string[] };
 }
+
+/** The OAuth scopes that exist whatever the communities are. */
+const standardScopes = ['openid', 'offline_access', 'profile', 'email'];
 
 /**
  * The communities, read from the database and cached for `cacheSeconds` (they change rarely and are read on
@@ -25,10 +29,14 @@ export function createCommunityService(deps: {
     const age = clock.now().getTime() - loadedAt;
     if (snapshot === undefined || age >= deps.cacheSeconds * 1000 || age < 0) {
       loadedAt = clock.now().getTime();
-      snapshot = repository.list().then((list) => ({
-        list,
-        byHandle: new Map(list.map((community) => [community.handle, community])),
-      }));
+      snapshot = repository.list().then((list) => {
+        const handles = list.map((community) => community.handle).sort();
+        return {
+          list,
+          byHandle: new Map(list.map((community) => [community.handle, community])),
+          scopeSet: { version: handles.join(','), scopes: [...standardScopes, ...handles] },
+        };
+      });
       snapshot.catch(() => {
         snapshot = undefined;
       });
@@ -47,6 +55,11 @@ export function createCommunityService(deps: {
     },
 
     /** Every community handle: the OAuth scopes besides openid, profile and email. */
+    /** Every OAuth scope (standard ones and community handles) and a version that changes with them. */
+    async scopeSet(): Promise<{ version: string; scopes: string[] }> {
+      return (await current()).scopeSet;
+    },
+
     async handles(): Promise<ReadonlySet<string>> {
       return new Set((await current()).byHandle.keys());
     },

@@ -73,16 +73,23 @@ export function createVerificationRepository(db: Kysely<Schema>) {
         .where('community', 'in', [...communities])
         .where('status', '=', 'verified')
         .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
-        .orderBy('verified_at', 'desc')
-        .orderBy('created_at', 'desc')
-        .orderBy('id', 'desc')
         .execute();
-      return rows.map(toVerification);
+      // Newest verification first. Sorted here: a user has a handful of rows, and SQLite's sorter for an
+      // ORDER BY cost several times more than the indexed lookup itself.
+      return rows.sort(newestFirst).map(toVerification);
     },
   };
 }
 
 export type VerificationRepository = ReturnType<typeof createVerificationRepository>;
+
+function newestFirst(a: Selectable<VerificationsTable>, b: Selectable<VerificationsTable>): number {
+  return (
+    (b.verified_at ?? 0) - (a.verified_at ?? 0) ||
+    b.created_at - a.created_at ||
+    (b.id < a.id ? -1 : b.id > a.id ? 1 : 0)
+  );
+}
 
 function toVerification(row: Selectable<VerificationsTable>): Verification {
   return {
