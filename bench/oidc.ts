@@ -3,6 +3,9 @@ import { authorize, Browser, responseParams } from '../test/helpers/oidc.ts';
 import { startFloorServer, startVetted } from './servers.ts';
 
 const DURATION_SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+/** BENCH_ONLY=sso,refresh runs only those load scenarios (the setup and the floor always run). */
+const only = process.env.BENCH_ONLY?.split(',');
+const wanted = (name: string) => only === undefined || only.includes(name);
 const CONNECTIONS = 10;
 
 interface Load {
@@ -22,6 +25,10 @@ async function requestsPerSecond(load: Load): Promise<{ rps: number; errors: num
   return { rps: result.requests.average, errors: result.errors, non2xx: result.non2xx };
 }
 
+function measure(name: string, load: Load) {
+  return wanted(name) ? requestsPerSecond(load) : Promise.resolve({ rps: 0, errors: 0, non2xx: 0 });
+}
+
 /**
  * Discovery, attributes, code → token, refresh (with rotation) and a full SSO round trip (authorize with a
  * session and a remembered grant → token → attributes), each as requests (or flows) per second and as a
@@ -30,7 +37,7 @@ async function requestsPerSecond(load: Load): Promise<{ rps: number; errors: num
 export async function benchOidc() {
   const floorServer = await startFloorServer();
   const floor = await requestsPerSecond({ url: floorServer.url });
-  floorServer.stop();
+  await floorServer.stop();
 
   const server = await startVetted();
   try {
@@ -94,20 +101,27 @@ export async function benchOidc() {
     ).json()) as { access_token: string };
     const cookie = browser.cookieHeader();
 
-    const discovery = await requestsPerSecond({ url: `${server.url}/oidc/.well-known/openid-configuration` });
-    const attributes = await requestsPerSecond({
+    const discovery = await measure('discovery', {
+      url: `${server.url}/oidc/.well-known/openid-configuration`,
+    });
+    const attributes = await measure('attributes', {
       url: `${server.url}/api/public/v3/attributes.json`,
       headers: { authorization: `Bearer ${firstToken.access_token}` },
     });
 
     type Context = { code?: string; accessToken?: string; refreshToken?: string };
+    // Every step's answer is checked: a benchmark of failing requests would measure nothing.
+    const failures = { authorize: 0, token: 0, refresh: 0, attributes: 0 };
     const authorizeStep: Request = {
       method: 'GET',
       path: authorizePath,
       headers: { cookie },
-      onResponse: (_status, _body, context: Context, headers) => {
-        const location = (headers as Record<string, string> | undefined)?.location ?? '';
+      onResponse: (status, _body, context: Context, headers) => {
+        // autocannon passes raw header names (`Location`).
+        const raw = Object.entries((headers ?? {}) as Record<string, string>);
+        const location = raw.find(([name]) => name.toLowerCase() === 'location')?.[1] ?? '';
         context.code = new URL(location, server.url).searchParams.get('code') ?? '';
+        if (status !== 303 || context.code === '') failures.authorize++;
       },
     };
     const tokenStep: Request = {
@@ -115,10 +129,11 @@ export async function benchOidc() {
       path: '/oauth/token',
       headers: form,
       setupRequest: (request, context: Context) => ({ ...request, body: tokenBody(context.code ?? '') }),
-      onResponse: (_status, body, context: Context) => {
+      onResponse: (status, body, context: Context) => {
         const token = JSON.parse(body) as { access_token?: string; refresh_token?: string };
         context.accessToken = token.access_token;
         context.refreshToken = token.refresh_token;
+        if (status !== 200) failures.token++;
       },
     };
     const attributesStep: Request = {
@@ -128,12 +143,18 @@ export async function benchOidc() {
         ...request,
         headers: { authorization: `Bearer ${context.accessToken ?? ''}` },
       }),
+      onResponse: (status) => {
+        if (status !== 200) failures.attributes++;
+      },
     };
-    const sso = await requestsPerSecond({
+    const sso = await measure('sso', {
       url: server.url,
       requests: [authorizeStep, tokenStep, attributesStep],
     });
-    const codeExchange = await requestsPerSecond({ url: server.url, requests: [authorizeStep, tokenStep] });
+    const codeExchange = await measure('code_exchange', {
+      url: server.url,
+      requests: [authorizeStep, tokenStep],
+    });
     const refreshStep: Request = {
       method: 'POST',
       path: '/oauth/token',
@@ -147,13 +168,14 @@ export async function benchOidc() {
           client_secret: app.client_secret,
         }).toString(),
       }),
-      onResponse: (_status, body, context: Context) => {
+      onResponse: (status, body, context: Context) => {
+        if (status !== 200) failures.refresh++;
         context.refreshToken =
           (JSON.parse(body) as { refresh_token?: string }).refresh_token ?? context.refreshToken;
       },
     };
     // Each connection gets its own refresh-token chain: one code flow, then refreshes that rotate the token.
-    const refresh = await requestsPerSecond({
+    const refresh = await measure('refresh', {
       url: server.url,
       requests: [{ ...authorizeStep }, { ...tokenStep }, ...Array.from({ length: 48 }, () => refreshStep)],
     });
@@ -180,16 +202,19 @@ export async function benchOidc() {
       sso_round_trip_ratio: ratio(ssoFlows),
       errors: discovery.errors + attributes.errors + sso.errors + codeExchange.errors + refresh.errors,
       non_2xx_or_3xx: attributes.non2xx + discovery.non2xx,
+      failed_flow_steps: failures,
       targets: { attributes_ratio: 0.3, sso_round_trip_ratio: 0.02, refresh_rotation_ratio: 0.06 },
     };
+    const failed = Object.values(failures).some((count) => count > 0) || results.errors > 0;
     return {
       ...results,
       pass:
+        !failed &&
         results.attributes_ratio >= 0.3 &&
         results.sso_round_trip_ratio >= 0.02 &&
         results.refresh_rotation_ratio >= 0.06,
     };
   } finally {
-    server.stop();
+    await server.stop();
   }
 }

@@ -9,7 +9,7 @@ const vettedBin = fileURLToPath(new URL('../bin/vetted.js', import.meta.url));
 
 export interface BenchServer {
   url: string;
-  stop(): void;
+  stop(): void | Promise<void>;
 }
 
 function waitForUrl(child: ChildProcess, pattern: RegExp): Promise<string> {
@@ -33,7 +33,12 @@ export async function startFloorServer(): Promise<BenchServer> {
   });`;
   const child = spawn(process.execPath, ['-e', source], { stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await waitForUrl(child, /listening (http:\/\/\S+)/);
-  return { url, stop: () => child.kill('SIGKILL') };
+  return {
+    url,
+    stop: () => {
+      child.kill('SIGKILL');
+    },
+  };
 }
 
 /** Vetted as an operator runs it: its own process, a fresh SQLite data folder, quiet logs. */
@@ -43,7 +48,7 @@ export async function startVetted(): Promise<
   const dataDir = mkdtempSync(join(tmpdir(), 'vetted-bench-'));
   const probe = await startFloorServer();
   const port = new URL(probe.url).port;
-  probe.stop();
+  await probe.stop();
   const env = {
     ...Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('VETTED_'))),
     VETTED_DATA_DIR: dataDir,
@@ -56,7 +61,10 @@ export async function startVetted(): Promise<
     (await promisify(execFile)(process.execPath, [vettedBin, ...args], { env })).stdout;
   await vetted(['migrate']);
   // Request logs off (warn): the floor logs nothing either.
-  const child = spawn(process.execPath, [vettedBin, 'serve'], {
+  // BENCH_PROFILE_DIR=<folder> writes a V8 CPU profile of the server (open it in Chrome DevTools).
+  const profile = process.env.BENCH_PROFILE_DIR;
+  const profiling = profile === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', profile];
+  const child = spawn(process.execPath, [...profiling, vettedBin, 'serve'], {
     env,
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -69,8 +77,11 @@ export async function startVetted(): Promise<
     url: env.VETTED_BASE_URL,
     env,
     vetted,
-    stop: () => {
-      child.kill('SIGKILL');
+    stop: async () => {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      // A graceful stop lets the profiler write its file.
+      child.kill(profile === undefined ? 'SIGKILL' : 'SIGTERM');
+      await exited;
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
