@@ -6,7 +6,7 @@ const DURATION_SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 /** BENCH_ONLY=sso,refresh runs only those load scenarios (the setup and the floor always run). */
 const only = process.env.BENCH_ONLY?.split(',');
 const wanted = (name: string) => only === undefined || only.includes(name);
-const CONNECTIONS = 10;
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
 
 interface Load {
   url: string;

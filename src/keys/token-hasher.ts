@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, createSecretKey } from 'node:crypto';
 import { secretsEqual } from '../lib/constant-time.ts';
 import { deriveKey } from './secret-box.ts';
 
@@ -14,7 +14,8 @@ export interface TokenHasher {
 }
 
 export function createTokenHasher(masterKey: Buffer, purpose = 'token-hash'): TokenHasher {
-  const key = deriveKey(masterKey, purpose);
+  // A KeyObject made once: passing raw bytes makes Node import the key on every call.
+  const key = createSecretKey(deriveKey(masterKey, purpose));
   const hash = (value: string) => createHmac('sha256', key).update(value, 'utf8').digest('hex');
   return {
     hash,

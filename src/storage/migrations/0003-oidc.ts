@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 
 export const oidc = {
   async up(db: Kysely<unknown>): Promise<void> {
@@ -14,9 +14,26 @@ export const oidc = {
       .addColumn('consumed_at', 'bigint')
       .addPrimaryKeyConstraint('oidc_models_pk', ['model', 'id'])
       .execute();
-    await db.schema.createIndex('oidc_models_grant_id').on('oidc_models').column('grant_id').execute();
-    await db.schema.createIndex('oidc_models_uid').on('oidc_models').column('uid').execute();
-    await db.schema.createIndex('oidc_models_user_code').on('oidc_models').column('user_code').execute();
+    // Partial indexes (SQLite and PostgreSQL both have them): most rows have no uid or user code, and every
+    // token write would otherwise maintain index entries for NULLs nobody looks up.
+    await db.schema
+      .createIndex('oidc_models_grant_id')
+      .on('oidc_models')
+      .column('grant_id')
+      .where(sql.ref('grant_id'), 'is not', null)
+      .execute();
+    await db.schema
+      .createIndex('oidc_models_uid')
+      .on('oidc_models')
+      .column('uid')
+      .where(sql.ref('uid'), 'is not', null)
+      .execute();
+    await db.schema
+      .createIndex('oidc_models_user_code')
+      .on('oidc_models')
+      .column('user_code')
+      .where(sql.ref('user_code'), 'is not', null)
+      .execute();
     await db.schema.createIndex('oidc_models_expires_at').on('oidc_models').column('expires_at').execute();
 
     await db.schema
