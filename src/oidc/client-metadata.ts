@@ -1,17 +1,10 @@
 import type { ClientMetadata } from 'oidc-provider';
-import type { Application } from '../partners/application.ts';
+import { responseTypes, type Application } from '../partners/application.ts';
 import { isLoopback } from '../partners/redirect-uris.ts';
 import { vettedSettingsFor } from './vetted-client.ts';
 
 /** Response types oidc-provider is configured with; bare `token` reaches it as `code token` (see token-shim.ts). */
-export const providerResponseTypes = [
-  'code',
-  'id_token',
-  'code id_token',
-  'code token',
-  'id_token token',
-  'code id_token token',
-] as const;
+export const providerResponseTypes = responseTypes.filter((type) => type !== 'token');
 
 /** Scopes any application may request besides the communities it is enabled for. */
 const alwaysAllowedScopes = ['openid', 'profile', 'email', 'offline_access'];

@@ -6,6 +6,7 @@ import {
   type KoaContextWithOIDC,
 } from 'oidc-provider';
 import { authorizationChecks, TOKEN_SHIM_PARAM } from './authorization-checks.ts';
+import { providerResponseTypes } from './client-metadata.ts';
 import { vettedSettingsOf } from './vetted-client.ts';
 
 /** Default lifetimes (SPEC §2), in seconds; applications may override the first three. */
@@ -124,15 +125,7 @@ export function providerConfiguration(settings: ProviderSettings): Configuration
       userinfo: '/api/public/v3/userinfo',
       jwks: '/oidc/.well-known/jwks',
     },
-    responseTypes: [
-      'code',
-      'id_token',
-      'code id_token',
-      'code token',
-      'id_token token',
-      'code id_token token',
-      'none',
-    ],
+    responseTypes: [...providerResponseTypes, 'none'],
     clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'none'],
     enabledJWA: {
       idTokenSigningAlgValues: ['RS256', 'ES256'],
