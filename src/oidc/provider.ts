@@ -76,7 +76,12 @@ export function createOidc(deps: OidcDeps) {
     async eidForGrant(grantId) {
       return (await deps.models.findGrantContext(grantId))?.eid ?? null;
     },
-    saveEidForGrant: (grantId, eid) => deps.models.saveGrantContext(grantId, eid, deps.clock.now().getTime()),
+    async saveEidForGrant(grantId, eid) {
+      // Most authorizations repeat the grant's last eid (or have none): a read spares the write.
+      const saved = await deps.models.findGrantContext(grantId);
+      if ((saved?.eid ?? null) === eid && (saved !== undefined || eid === null)) return;
+      await deps.models.saveGrantContext(grantId, eid, deps.clock.now().getTime());
+    },
     rememberedGrantId: (accountId, clientId) => deps.models.findConsent(accountId, clientId),
   };
 
