@@ -101,6 +101,9 @@ export async function benchOidc() {
     ).json()) as { access_token: string };
     const cookie = browser.cookieHeader();
 
+    // The ceiling of anything answered through Vetted's HTTP stack (request id, logs, metrics, security
+    // headers, router): a health check does no work of its own.
+    const healthz = await measure('healthz', { url: `${server.url}/healthz` });
     const discovery = await measure('discovery', {
       url: `${server.url}/oidc/.well-known/openid-configuration`,
     });
@@ -190,6 +193,8 @@ export async function benchOidc() {
       seconds_each: DURATION_SECONDS,
       connections: CONNECTIONS,
       floor_rps: Math.round(floor.rps),
+      stack_ceiling_healthz_rps: Math.round(healthz.rps),
+      stack_ceiling_ratio: ratio(healthz.rps),
       discovery_rps: Math.round(discovery.rps),
       discovery_ratio: ratio(discovery.rps),
       attributes_rps: Math.round(attributes.rps),
