@@ -48,9 +48,14 @@ export function createApp(services: Services): Koa<AppState> {
   );
   attributesRoutes(router, {
     attributes: services.attributes,
-    resolveToken: async (value) =>
-      findAccessToken(await oidc.provider(), services.oidcModels, value, () =>
-        services.clock.now().getTime(),
+    resolveToken: (value) =>
+      findAccessToken(
+        {
+          models: services.oidcModels,
+          applications: services.applications,
+          now: () => services.clock.now().getTime(),
+        },
+        value,
       ),
     verifyDpopProof: (ctx, token) =>
       verifyDpopProof({

@@ -1,6 +1,5 @@
-import type { Provider } from 'oidc-provider';
+import type { ApplicationService } from '../partners/application-service.ts';
 import type { ModelRepository } from './model-repository.ts';
-import { vettedSettingsOf } from './vetted-client.ts';
 
 export interface AccessTokenInfo {
   accountId: string;
@@ -14,30 +13,64 @@ export interface AccessTokenInfo {
   consume(): Promise<boolean>;
 }
 
-/** Looks up an opaque access token issued by the provider; undefined when unknown, expired or used up. */
+/** The fields of oidc-provider's opaque access token payload that a resource server reads. */
+interface StoredAccessToken {
+  kind?: unknown;
+  jti?: unknown;
+  exp?: unknown;
+  accountId?: unknown;
+  clientId?: unknown;
+  scope?: unknown;
+  jkt?: unknown;
+  extra?: { eid?: unknown };
+}
+
+/**
+ * Looks up an opaque access token for the attributes API (a resource server of our own): undefined when it
+ * is unknown, expired, revoked, used up, or its application is no longer active. It reads the row that
+ * oidc-provider stored through our adapter (an opaque token's value is its id) rather than going through
+ * oidc-provider's model, which validates and rebuilds far more than a resource server needs, on the
+ * hottest endpoint partners call.
+ */
 export async function findAccessToken(
-  provider: Provider,
-  models: ModelRepository,
+  deps: { models: ModelRepository; applications: ApplicationService; now: () => number },
   value: string,
-  now: () => number,
 ): Promise<AccessTokenInfo | undefined> {
   if (value.length < 20 || value.length > 200) return undefined;
-  const token = await provider.AccessToken.find(value);
-  if (token?.accountId === undefined || token.isExpired || token.clientId === undefined) return undefined;
-  const client = await provider.Client.find(token.clientId);
-  if (client === undefined || vettedSettingsOf(client).status !== 'active') return undefined;
-  const extra = (token.extra ?? {}) as { eid?: unknown };
+  const stored = await deps.models.find('AccessToken', 'id', value);
+  const now = deps.now();
+  if (
+    stored === undefined ||
+    stored.consumedAt !== null ||
+    (stored.expiresAt !== null && stored.expiresAt <= now)
+  ) {
+    return undefined;
+  }
+  const token = stored.payload as StoredAccessToken;
+  if (
+    token.kind !== 'AccessToken' ||
+    token.jti !== value ||
+    typeof token.exp !== 'number' ||
+    token.exp * 1000 <= now ||
+    typeof token.accountId !== 'string' ||
+    typeof token.clientId !== 'string'
+  ) {
+    return undefined;
+  }
+  const record = await deps.applications.clientRecord(token.clientId);
+  if (record?.application.status !== 'active') return undefined;
+  const eid = token.extra?.eid;
   return {
     accountId: token.accountId,
     clientId: token.clientId,
-    scopes: [...token.scopes],
-    eid: typeof extra.eid === 'string' ? extra.eid : undefined,
-    dpopJkt: token.jkt ?? undefined,
-    singleUse: vettedSettingsOf(client).singleUseAccessTokens,
+    scopes: typeof token.scope === 'string' ? token.scope.split(' ').filter((scope) => scope !== '') : [],
+    eid: typeof eid === 'string' ? eid : undefined,
+    dpopJkt: typeof token.jkt === 'string' ? token.jkt : undefined,
+    singleUse: record.application.singleUseAccessTokens,
     async consume() {
       // Access tokens are not consumable in oidc-provider: mark the row atomically, then delete it.
-      const first = await models.consume('AccessToken', token.jti, now());
-      await token.destroy();
+      const first = await deps.models.consume('AccessToken', value, deps.now());
+      await deps.models.destroy('AccessToken', value);
       return first;
     },
   };
