@@ -1,4 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
+import { prepareQuery } from '../storage/prepared.ts';
 import type { Schema } from '../storage/schema.ts';
 import type { UsersTable } from '../storage/tables/accounts.ts';
 
@@ -18,8 +19,15 @@ export interface UserRow {
 }
 
 export function createUserRepository(db: Kysely<Schema>) {
+  // Read on every token issuance and attributes call: prepared once (storage/prepared.ts).
+  const lookup = (column: 'id' | 'email_normalized') =>
+    prepareQuery<{ value: string }, Selectable<UsersTable>>(db, (param) =>
+      db.selectFrom('users').selectAll().where(column, '=', param('value')),
+    );
+  const byColumn = { id: lookup('id'), email_normalized: lookup('email_normalized') };
+
   async function findBy(column: 'id' | 'email_normalized', value: string): Promise<UserRow | undefined> {
-    const row = await db.selectFrom('users').selectAll().where(column, '=', value).executeTakeFirst();
+    const [row] = await byColumn[column]({ value });
     return row === undefined ? undefined : fromRow(row);
   }
 

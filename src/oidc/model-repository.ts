@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { AdapterPayload } from 'oidc-provider';
+import { prepareQuery } from '../storage/prepared.ts';
 import type { Schema } from '../storage/schema.ts';
 
 export interface StoredModel {
@@ -10,6 +11,20 @@ export interface StoredModel {
 
 /** oidc-provider's models (sessions, interactions, codes, tokens, grants) as rows of one table. */
 export function createModelRepository(db: Kysely<Schema>) {
+  // Every OAuth request reads at least one model: the lookups are prepared once (storage/prepared.ts).
+  const lookup = (column: 'id' | 'uid' | 'user_code') =>
+    prepareQuery<
+      { model: string; value: string },
+      { payload: string; expires_at: number | null; consumed_at: number | null }
+    >(db, (param) =>
+      db
+        .selectFrom('oidc_models')
+        .select(['payload', 'expires_at', 'consumed_at'])
+        .where('model', '=', param('model'))
+        .where(column, '=', param('value')),
+    );
+  const findBy = { id: lookup('id'), uid: lookup('uid'), user_code: lookup('user_code') };
+
   return {
     async upsert(
       model: string,
@@ -36,12 +51,7 @@ export function createModelRepository(db: Kysely<Schema>) {
       column: 'id' | 'uid' | 'user_code',
       value: string,
     ): Promise<StoredModel | undefined> {
-      const row = await db
-        .selectFrom('oidc_models')
-        .select(['payload', 'expires_at', 'consumed_at'])
-        .where('model', '=', model)
-        .where(column, '=', value)
-        .executeTakeFirst();
+      const [row] = await findBy[column]({ model, value });
       if (row === undefined) return undefined;
       return {
         payload: JSON.parse(row.payload) as AdapterPayload,

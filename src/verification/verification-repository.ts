@@ -1,4 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
+import { prepareQuery } from '../storage/prepared.ts';
 import type { Schema } from '../storage/schema.ts';
 import type { VerificationsTable } from '../storage/tables/verifications.ts';
 import { parseStringArray } from './community-repository.ts';
@@ -14,6 +15,18 @@ import {
 const FOREIGN_KEY_VIOLATIONS = new Set(['SQLITE_CONSTRAINT_FOREIGNKEY', '23503']);
 
 export function createVerificationRepository(db: Kysely<Schema>) {
+  // Read on every attributes call: prepared once (storage/prepared.ts).
+  const currentOfUser = prepareQuery<{ userId: string; now: number }, Selectable<VerificationsTable>>(
+    db,
+    (param) =>
+      db
+        .selectFrom('verifications')
+        .selectAll()
+        .where('user_id', '=', param('userId'))
+        .where('status', '=', 'verified')
+        .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', param('now'))])),
+  );
+
   return {
     /** Inserts a verification; a user that does not exist is `verification.unknown_user`. */
     async insert(verification: Verification): Promise<void> {
@@ -66,17 +79,14 @@ export function createVerificationRepository(db: Kysely<Schema>) {
      */
     async listCurrent(userId: string, communities: readonly string[], now: number): Promise<Verification[]> {
       if (communities.length === 0) return [];
-      const rows = await db
-        .selectFrom('verifications')
-        .selectAll()
-        .where('user_id', '=', userId)
-        .where('community', 'in', [...communities])
-        .where('status', '=', 'verified')
-        .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
-        .execute();
-      // Newest verification first. Sorted here: a user has a handful of rows, and SQLite's sorter for an
+      const wanted = new Set(communities);
+      const rows = await currentOfUser({ userId, now });
+      // Filtered and sorted (newest first) here: a user has a handful of rows, and SQLite's sorter for an
       // ORDER BY cost several times more than the indexed lookup itself.
-      return rows.sort(newestFirst).map(toVerification);
+      return rows
+        .filter((row) => wanted.has(row.community))
+        .sort(newestFirst)
+        .map(toVerification);
     },
   };
 }
