@@ -1,7 +1,8 @@
-import type { Kysely } from 'kysely';
+import type { Insertable, Kysely } from 'kysely';
 import type { AdapterPayload } from 'oidc-provider';
 import { prepareQuery } from '../storage/prepared.ts';
 import type { Schema } from '../storage/schema.ts';
+import type { OidcModelsTable } from '../storage/tables/oidc.ts';
 
 export interface StoredModel {
   payload: AdapterPayload;
@@ -24,6 +25,30 @@ export function createModelRepository(db: Kysely<Schema>) {
         .where(column, '=', param('value')),
     );
   const findBy = { id: lookup('id'), uid: lookup('uid'), user_code: lookup('user_code') };
+  type Row = Omit<Insertable<OidcModelsTable>, 'consumed_at'>;
+  const upsertRow = prepareQuery<Row, never>(db, (param) =>
+    db
+      .insertInto('oidc_models')
+      .values({
+        model: param('model'),
+        id: param('id'),
+        payload: param('payload'),
+        grant_id: param('grant_id'),
+        uid: param('uid'),
+        user_code: param('user_code'),
+        expires_at: param('expires_at'),
+        consumed_at: null,
+      })
+      .onConflict((conflict) =>
+        conflict.columns(['model', 'id']).doUpdateSet((eb) => ({
+          payload: eb.ref('excluded.payload'),
+          grant_id: eb.ref('excluded.grant_id'),
+          uid: eb.ref('excluded.uid'),
+          user_code: eb.ref('excluded.user_code'),
+          expires_at: eb.ref('excluded.expires_at'),
+        })),
+      ),
+  );
 
   return {
     async upsert(
@@ -32,18 +57,15 @@ export function createModelRepository(db: Kysely<Schema>) {
       payload: AdapterPayload,
       expiresAt: number | null,
     ): Promise<void> {
-      const row = {
+      await upsertRow({
+        model,
+        id,
         payload: JSON.stringify(payload),
         grant_id: typeof payload.grantId === 'string' ? payload.grantId : null,
         uid: typeof payload.uid === 'string' ? payload.uid : null,
         user_code: typeof payload.userCode === 'string' ? payload.userCode : null,
         expires_at: expiresAt,
-      };
-      await db
-        .insertInto('oidc_models')
-        .values({ model, id, consumed_at: null, ...row })
-        .onConflict((conflict) => conflict.columns(['model', 'id']).doUpdateSet(row))
-        .execute();
+      });
     },
 
     async find(
