@@ -1,5 +1,5 @@
 import type { Context } from 'koa';
-import type { Provider } from 'oidc-provider';
+import type { ModelRepository } from './model-repository.ts';
 
 /**
  * ID.me's logout takes `redirect_uri` (with `client_id`); OpenID Connect RP-initiated logout calls it
@@ -15,14 +15,17 @@ export function renameLogoutRedirect(ctx: Context): void {
   ctx.querystring = query.toString();
 }
 
-/** ID.me's token response also says when the refresh token expires (`refresh_expires_in`, seconds). */
-export async function addRefreshExpiry(ctx: Context, provider: Provider, now: number): Promise<void> {
+/**
+ * ID.me's token response also says when the refresh token expires (`refresh_expires_in`, seconds), read from
+ * the row just stored for it (an opaque token's value is its id).
+ */
+export async function addRefreshExpiry(ctx: Context, models: ModelRepository, now: number): Promise<void> {
   if (ctx.path !== '/oauth/token' || ctx.status !== 200) return;
   const body = ctx.body as Record<string, unknown> | undefined;
   if (typeof body?.refresh_token !== 'string') return;
-  const refreshToken = await provider.RefreshToken.find(body.refresh_token);
-  if (refreshToken?.exp === undefined) return;
-  ctx.body = { ...body, refresh_expires_in: Math.max(0, refreshToken.exp - Math.floor(now / 1000)) };
+  const stored = await models.find('RefreshToken', 'id', body.refresh_token);
+  if (stored?.expiresAt == null) return;
+  ctx.body = { ...body, refresh_expires_in: Math.max(0, Math.round((stored.expiresAt - now) / 1000)) };
 }
 
 const MAX_AUTHORIZATION_FORM_BYTES = 16 * 1024;

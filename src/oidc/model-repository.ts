@@ -25,6 +25,10 @@ export function createModelRepository(db: Kysely<Schema>) {
         .where(column, '=', param('value')),
     );
   const findBy = { id: lookup('id'), uid: lookup('uid'), user_code: lookup('user_code') };
+  // Read for every token issued (the eid it carries).
+  const grantContext = prepareQuery<{ grantId: string }, { eid: string | null }>(db, (param) =>
+    db.selectFrom('grant_contexts').select('eid').where('grant_id', '=', param('grantId')),
+  );
   type Row = Omit<Insertable<OidcModelsTable>, 'consumed_at'>;
   const upsertRow = prepareQuery<Row, never>(db, (param) =>
     db
@@ -136,7 +140,7 @@ export function createModelRepository(db: Kysely<Schema>) {
     },
 
     async findGrantContext(grantId: string): Promise<{ eid: string | null } | undefined> {
-      return db.selectFrom('grant_contexts').select('eid').where('grant_id', '=', grantId).executeTakeFirst();
+      return (await grantContext({ grantId }))[0];
     },
 
     async saveConsent(accountId: string, clientId: string, grantId: string, at: number): Promise<void> {

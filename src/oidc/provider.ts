@@ -136,7 +136,7 @@ export function createOidc(deps: OidcDeps) {
     const { provider, run } = await current();
     await run(ctx, next);
     await stripShimCode(ctx, provider);
-    await addRefreshExpiry(ctx, provider, deps.clock.now().getTime());
+    await addRefreshExpiry(ctx, deps.models, deps.clock.now().getTime());
     advertiseTokenResponseType(ctx);
   };
 
