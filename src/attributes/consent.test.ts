@@ -52,7 +52,7 @@ describe('consent fields', () => {
       'Email',
       'Unique identifier',
       'ZIP code',
-      'Military status',
+      'Military status: Service Member',
     ]);
     expect(
       fieldsForConsent(
@@ -73,8 +73,8 @@ describe('consent fields', () => {
       'Age',
       'Alumni School Name',
       'Military Service Started',
-      'Military status',
-      'Alumni status',
+      'Military status: Service Member',
+      'Alumni status: Alumni',
     ]);
   });
 
@@ -96,7 +96,11 @@ describe('consent fields', () => {
       const labels = fieldsForConsent(input(option));
       const expected = [
         ...v3.attributes.map((attribute) => findAttribute(attribute.handle)?.consentLabel),
-        ...v3.status.map((entry) => `${entry.group === 'military' ? 'Military' : 'Alumni'} status`),
+        ...v3.status.map(
+          (entry) =>
+            `${entry.group === 'military' ? 'Military' : 'Alumni'} status` +
+            (entry.verified ? `: ${entry.subgroups.join(', ')}` : ''),
+        ),
       ];
       expect(labels).toEqual(expected);
       expect(decideRelease(input(option)).attributes.map((entry) => entry.definition.handle)).toEqual(
@@ -105,8 +109,10 @@ describe('consent fields', () => {
       // v2 never carries a field the consent page did not name.
       const v2 = buildV2(input(option));
       if ('zip' in v2) expect(labels).toContain('ZIP code');
-      if (v2.group !== null)
-        expect(labels).toContain(`${v2.group === 'military' ? 'Military' : 'Alumni'} status`);
+      if (v2.group !== null) {
+        const community = `${v2.group === 'military' ? 'Military' : 'Alumni'} status`;
+        expect(labels).toContain(v2.affiliation === null ? community : `${community}: ${v2.affiliation}`);
+      }
     }
   });
 });

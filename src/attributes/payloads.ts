@@ -72,13 +72,18 @@ export function buildV2(input: ReleaseInput): V2Payload {
 
 /**
  * What the consent page lists: one label per released attribute, then `<Community> status` per community
- * scope, e.g. `["First name", "Last name", "Email", "Unique identifier", "ZIP code", "Military status"]`.
+ * scope, with the subgroups the partner will see when the user is verified, e.g. `["First name",
+ * "Last name", "Email", "Unique identifier", "ZIP code", "Military status: Veteran"]`.
  * Derived from the same decision as the payloads, so the page names exactly what the partner receives.
  */
 export function fieldsForConsent(input: ReleaseInput): string[] {
   const release = decideRelease(input);
   return [
     ...release.attributes.map(({ definition }) => definition.consentLabel),
-    ...release.status.map((standing) => `${standing.name} status`),
+    ...release.status.map((standing) =>
+      standing.verified && standing.subgroups.length > 0
+        ? `${standing.name} status: ${standing.subgroups.join(', ')}`
+        : `${standing.name} status`,
+    ),
   ];
 }

@@ -169,7 +169,7 @@ describeRequiring('browser journeys in Chromium', missingChromium, () => {
     await page.getByLabel('Password', { exact: true }).fill(user.password);
     await page.getByRole('button', { name: 'Sign in' }).click();
 
-    expect(await consentItems(page)).toContain('Military status');
+    expect(await consentItems(page)).toContain('Military status: Veteran');
     await page.getByRole('button', { name: 'Deny' }).click();
 
     const callback = await backAtPartner(page);
