@@ -1,48 +1,9 @@
 // The consent page and the payloads are derived from one decision (release.ts); these tests hold them together.
 import { describe, expect, it } from 'vitest';
-import type { CommunityStanding } from '../verification/types.ts';
+import { alumni, input, military, sean } from './fixtures.test-support.ts';
 import { attributeCatalogue, findAttribute, isConfigurableAttribute } from './catalogue.ts';
 import { buildV2, buildV3, fieldsForConsent } from './payloads.ts';
-import { decideRelease, type AttributeUser, type ReleaseInput } from './release.ts';
-
-const NOW = new Date('2026-06-15T10:00:00Z');
-
-const sean: AttributeUser = {
-  id: 'd733a89e2e634f04ac2fe66c97f71612',
-  email: 'sean.moen@id.me',
-  firstName: 'Sean',
-  lastName: 'Moen',
-  postalCode: '44058-1478',
-  birthDate: '1990-06-16',
-};
-
-function standing(group: string, name: string, subgroups: string[], attributes = {}): CommunityStanding {
-  return { group, name, subgroups, verified: subgroups.length > 0, attributes };
-}
-
-const military = standing('military', 'Military', ['Service Member'], {
-  military_branch: 'Army',
-  military_service_started: '2010-09-01',
-});
-const alumni = standing('alumni', 'Alumni', ['Alumni'], {
-  alumni_school_name: 'State University',
-  alumni_graduation_date: '2012-05-20',
-  alumni_graduated: true,
-  alumni_degree_status: 'Conferred',
-  alumni_school_type: 'University',
-  alumni_award_date: 12,
-});
-
-function input(overrides: Partial<ReleaseInput> = {}): ReleaseInput {
-  return {
-    user: sean,
-    scopes: ['military'],
-    communities: [military],
-    releasedAttributes: [],
-    now: NOW,
-    ...overrides,
-  };
-}
+import { decideRelease, type ReleaseInput } from './release.ts';
 
 describe('consent fields', () => {
   it('names exactly what the v3 payload releases', () => {
