@@ -1,6 +1,6 @@
 import { createServer } from 'node:net';
 import type { NewApplication } from '../../src/partners/application-service.ts';
-import { call, type ApiResponse } from './oidc-api.ts';
+import { basicAuth, call, type ApiResponse } from './oidc-api.ts';
 import { startTestServer, type TestServer } from './server.ts';
 
 export * from './oidc-api.ts';
@@ -217,10 +217,7 @@ export async function tokenRequest(
   basic?: { clientId: string; clientSecret: string },
 ): Promise<{ status: number; body: Record<string, unknown>; headers: Headers }> {
   const headers: Record<string, string> = { 'Content-Type': 'application/x-www-form-urlencoded' };
-  if (basic !== undefined) {
-    const encode = (value: string) => encodeURIComponent(value);
-    headers.Authorization = `Basic ${Buffer.from(`${encode(basic.clientId)}:${encode(basic.clientSecret)}`).toString('base64')}`;
-  }
+  if (basic !== undefined) headers.Authorization = basicAuth(basic.clientId, basic.clientSecret);
   const response = await fetch(new URL('/oauth/token', server.config.baseUrl), {
     method: 'POST',
     headers,
@@ -233,16 +230,19 @@ export async function tokenRequest(
   };
 }
 
-/** A complete code flow for `user` and `app`: returns the token response. */
-export async function codeFlow(
+/**
+ * Walks an authorization of `app` by `user` through Vetted's pages: response_type=code, scope=military and a
+ * state unless `params` says otherwise.
+ */
+export function authorizeApp(
   server: TestServer,
   app: TestApp,
-  user: TestUser,
+  user: TestUser | undefined,
   params: Record<string, string> = {},
-  browser = new Browser(),
-) {
-  const journey = await authorize(
-    browser,
+  options: { browser?: Browser; decision?: 'allow' | 'deny' } = {},
+): Promise<JourneyResult> {
+  return authorize(
+    options.browser ?? new Browser(),
     server,
     authorizeUrl(server, {
       client_id: app.clientId,
@@ -252,16 +252,24 @@ export async function codeFlow(
       state: 'state-1',
       ...params,
     }),
-    { user },
+    {
+      ...(user === undefined ? {} : { user }),
+      ...(options.decision === undefined ? {} : { decision: options.decision }),
+    },
   );
+}
+
+/** A complete code flow for `user` and `app`: returns the token response. */
+export async function codeFlow(
+  server: TestServer,
+  app: TestApp,
+  user: TestUser,
+  params: Record<string, string> = {},
+  browser = new Browser(),
+) {
+  const journey = await authorizeApp(server, app, user, params, { browser });
   const code = responseParams(journey.callback).code ?? '';
-  const token = await tokenRequest(server, {
-    grant_type: 'authorization_code',
-    code,
-    redirect_uri: app.redirectUri,
-    client_id: app.clientId,
-    client_secret: app.clientSecret,
-  });
+  const token = await exchangeCode(server, app, code);
   return { journey, code, token };
 }
 

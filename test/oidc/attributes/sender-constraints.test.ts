@@ -2,9 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestServer } from '../../helpers/server.ts';
 import {
   attributes,
-  authorize,
-  authorizeUrl,
-  Browser,
+  authorizeApp,
   call,
   codeFlow,
   dpopKey,
@@ -68,17 +66,7 @@ describe('attributes API: single-use access tokens and DPoP-bound tokens', () =>
 
     /** A code exchanged with a DPoP proof: the access token is bound to `key`. */
     async function dpopBoundToken(proofKey: DpopKey) {
-      const journey = await authorize(
-        new Browser(),
-        server,
-        authorizeUrl(server, {
-          client_id: app.clientId,
-          redirect_uri: app.redirectUri,
-          response_type: 'code',
-          scope: 'military',
-        }),
-        { user },
-      );
+      const journey = await authorizeApp(server, app, user);
       const tokenUrl = `${server.config.baseUrl}/oauth/token`;
       return call(server, tokenUrl, {
         headers: { DPoP: await dpopProof(proofKey, { htm: 'POST', htu: tokenUrl }) },

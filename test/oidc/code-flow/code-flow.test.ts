@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestServer } from '../../helpers/server.ts';
 import {
-  authorize,
-  authorizeUrl,
-  Browser,
+  attributes,
+  authorizeApp,
   codeFlow,
+  exchangeCode,
   registerApp,
   registerUser,
   responseParams,
@@ -13,17 +13,6 @@ import {
   type TestApp,
   type TestUser,
 } from '../../helpers/oidc.ts';
-
-async function attributes(server: TestServer, accessToken: string, path = '/api/public/v3/attributes.json') {
-  const response = await fetch(new URL(path, server.config.baseUrl), {
-    headers: { Authorization: `Bearer ${accessToken}` },
-  });
-  return {
-    status: response.status,
-    body: (await response.json()) as Record<string, unknown>,
-    headers: response.headers,
-  };
-}
 
 describe('authorization code flow (ID.me dialect)', () => {
   let server: TestServer;
@@ -38,19 +27,7 @@ describe('authorization code flow (ID.me dialect)', () => {
   afterAll(() => server.stop());
 
   it('signs in, asks consent, and returns a code with the state untouched, as plain OAuth 2.0 (scope=military)', async () => {
-    const browser = new Browser();
-    const journey = await authorize(
-      browser,
-      server,
-      authorizeUrl(server, {
-        client_id: app.clientId,
-        redirect_uri: app.redirectUri,
-        response_type: 'code',
-        scope: 'military',
-        state: 'a b/c?d=e&f',
-      }),
-      { user },
-    );
+    const journey = await authorizeApp(server, app, user, { state: 'a b/c?d=e&f' });
     expect(journey.shown).toEqual(['sign-in', 'consent']);
     expect(`${journey.callback?.origin ?? ''}${journey.callback?.pathname ?? ''}`).toBe(app.redirectUri);
     const params = responseParams(journey.callback);
@@ -74,18 +51,7 @@ describe('authorization code flow (ID.me dialect)', () => {
   });
 
   it('accepts client_secret_basic too', async () => {
-    const browser = new Browser();
-    const journey = await authorize(
-      browser,
-      server,
-      authorizeUrl(server, {
-        client_id: app.clientId,
-        redirect_uri: app.redirectUri,
-        response_type: 'code',
-        scope: 'military',
-      }),
-      { user },
-    );
+    const journey = await authorizeApp(server, app, user);
     const token = await tokenRequest(
       server,
       {
@@ -103,7 +69,7 @@ describe('authorization code flow (ID.me dialect)', () => {
     const { token } = await codeFlow(server, app, user, { eid: 'FOO-bar-123' });
     const v3 = await attributes(server, String(token.body.access_token));
     expect(v3.status).toBe(200);
-    expect(v3.body).toEqual({
+    expect(v3.json).toEqual({
       attributes: [
         { handle: 'fname', name: 'First Name', value: 'Sean' },
         { handle: 'lname', name: 'Last Name', value: 'Moen' },
@@ -115,8 +81,10 @@ describe('authorization code flow (ID.me dialect)', () => {
       status: [{ group: 'military', subgroups: ['Service Member'], verified: true }],
     });
     expect(user.id).toMatch(/^[0-9a-f]{32}$/);
-    const v2 = await attributes(server, String(token.body.access_token), '/api/public/v2/attributes.json');
-    expect(v2.body).toEqual({
+    const v2 = await attributes(server, String(token.body.access_token), {
+      path: '/api/public/v2/attributes.json',
+    });
+    expect(v2.json).toEqual({
       id: user.id,
       uuid: user.id,
       verified: true,
@@ -133,13 +101,7 @@ describe('authorization code flow (ID.me dialect)', () => {
     const { code, token } = await codeFlow(server, app, user);
     const accessToken = String(token.body.access_token);
     expect((await attributes(server, accessToken)).status).toBe(200);
-    const replay = await tokenRequest(server, {
-      grant_type: 'authorization_code',
-      code,
-      redirect_uri: app.redirectUri,
-      client_id: app.clientId,
-      client_secret: app.clientSecret,
-    });
+    const replay = await exchangeCode(server, app, code);
     expect(replay.status).toBe(400);
     expect(replay.body.error).toBe('invalid_grant');
     const after = await attributes(server, accessToken);
@@ -154,33 +116,17 @@ describe('authorization code flow (ID.me dialect)', () => {
     const again = await codeFlow(server, app, second);
     expect(again.journey.shown).toEqual(['sign-in']);
     expect(again.token.status).toBe(200);
-    const browser = new Browser();
-    const widened = await authorize(
-      browser,
-      server,
-      authorizeUrl(server, {
-        client_id: app.clientId,
-        redirect_uri: app.redirectUri,
-        response_type: 'code',
-        scope: 'military student',
-      }),
-      { user: second },
-    );
+    const widened = await authorizeApp(server, app, second, { scope: 'military student' });
     expect(widened.shown).toEqual(['sign-in', 'consent']);
   });
 
   it('sends a denied consent back as access_denied', async () => {
-    const journey = await authorize(
-      new Browser(),
+    const journey = await authorizeApp(
       server,
-      authorizeUrl(server, {
-        client_id: app.clientId,
-        redirect_uri: app.redirectUri,
-        response_type: 'code',
-        scope: 'military',
-        state: 's',
-      }),
-      { user: await registerUser(server), decision: 'deny' },
+      app,
+      await registerUser(server),
+      { state: 's' },
+      { decision: 'deny' },
     );
     expect(responseParams(journey.callback)).toMatchObject({ error: 'access_denied', state: 's' });
   });

@@ -2,10 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestServer } from '../../helpers/server.ts';
 import {
   attributes,
-  authorize,
+  authorizeApp,
   authorizeDirect,
-  authorizeUrl,
-  Browser,
   codeFlow,
   exchangeCode,
   registerApp,
@@ -49,17 +47,7 @@ describe('a suspended application (unauthorized_client)', () => {
 
   it('cannot exchange a code issued before the suspension', async () => {
     const app = await registerApp(server);
-    const journey = await authorize(
-      new Browser(),
-      server,
-      authorizeUrl(server, {
-        client_id: app.clientId,
-        redirect_uri: app.redirectUri,
-        response_type: 'code',
-        scope: 'military',
-      }),
-      { user },
-    );
+    const journey = await authorizeApp(server, app, user);
     const code = responseParams(journey.callback).code ?? '';
     await suspend(app);
     const token = await exchangeCode(server, app, code);

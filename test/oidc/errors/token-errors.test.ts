@@ -2,8 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestServer } from '../../helpers/server.ts';
 import {
-  authorize,
-  authorizeUrl,
+  authorizeApp,
   basicAuth,
   Browser,
   call,
@@ -32,17 +31,7 @@ describe('token endpoint errors (RFC 6749 §5.2)', () => {
 
   /** A fresh authorization code for `app` (the browser keeps its session and consent after the first). */
   async function newCode(forApp: TestApp = app): Promise<string> {
-    const journey = await authorize(
-      browser,
-      server,
-      authorizeUrl(server, {
-        client_id: forApp.clientId,
-        redirect_uri: forApp.redirectUri,
-        response_type: 'code',
-        scope: 'military',
-      }),
-      { user },
-    );
+    const journey = await authorizeApp(server, forApp, user, {}, { browser });
     return responseParams(journey.callback).code ?? '';
   }
 

@@ -2,8 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestServer } from '../../helpers/server.ts';
 import {
   attributes,
-  authorize,
-  authorizeUrl,
+  authorizeApp,
   Browser,
   codeFlow,
   pageForm,
@@ -34,18 +33,7 @@ describe('logout at /oauth/logout (client_id + registered redirect_uri)', () => 
     return url;
   };
 
-  const authorizeAgain = (browser: Browser) =>
-    authorize(
-      browser,
-      server,
-      authorizeUrl(server, {
-        client_id: app.clientId,
-        redirect_uri: app.redirectUri,
-        response_type: 'code',
-        scope: 'military',
-      }),
-      { user },
-    );
+  const authorizeAgain = (browser: Browser) => authorizeApp(server, app, user, {}, { browser });
 
   /** Shows the confirmation page and presses its "Sign out" button. */
   async function signOut(browser: Browser, params: Record<string, string>) {
