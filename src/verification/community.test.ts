@@ -1,26 +1,17 @@
-import { afterAll, beforeEach, expect, it } from 'vitest';
-import { describeEachDatabase, type TestDatabase } from '../../test/helpers/databases.ts';
-import { loadConfig } from '../config/load.ts';
+import { beforeEach, expect, it } from 'vitest';
+import { describeEachDatabase, migratedDatabases, type TestDatabase } from '../../test/helpers/databases.ts';
 import { createManualClock } from '../lib/clock.ts';
-import { openDatabase, type Database } from '../storage/database.ts';
-import { migrateToLatest } from '../storage/migrate.ts';
+import type { Database } from '../storage/database.ts';
 import { seedCommunities } from '../storage/migrations/0004-verifications.ts';
 import { createCommunityRepository } from './community-repository.ts';
 import { createCommunityService } from './community-service.ts';
 
 describeEachDatabase('communities', (target: TestDatabase) => {
+  const databases = migratedDatabases(target);
   let database: Database;
-  const opened: Database[] = [];
 
   beforeEach(async () => {
-    database = await openDatabase(loadConfig({ VETTED_DATABASE_URL: await target.create() }).database);
-    opened.push(database);
-    await migrateToLatest(database);
-  });
-
-  afterAll(async () => {
-    for (const db of opened) await db.close();
-    await target.dropAll();
+    database = await databases.fresh();
   });
 
   it('lists the seeded communities in display order, with subgroups and validity', async () => {

@@ -1,13 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeEach, expect, it } from 'vitest';
-import { describeEachDatabase, type TestDatabase } from '../../test/helpers/databases.ts';
+import { beforeEach, expect, it } from 'vitest';
+import { describeEachDatabase, migratedDatabases, type TestDatabase } from '../../test/helpers/databases.ts';
 import { createAuditRepository } from '../audit/audit-repository.ts';
 import { createAuditService } from '../audit/audit-service.ts';
-import { loadConfig } from '../config/load.ts';
 import { createManualClock } from '../lib/clock.ts';
 import { randomIds } from '../lib/ids.ts';
-import { openDatabase, type Database } from '../storage/database.ts';
-import { migrateToLatest } from '../storage/migrate.ts';
+import type { Database } from '../storage/database.ts';
 import { createCommunityRepository } from './community-repository.ts';
 import { createCommunityService } from './community-service.ts';
 import { createVerificationRepository } from './verification-repository.ts';
@@ -17,18 +15,11 @@ const DAY = 86_400_000;
 const START = new Date('2026-03-01T12:00:00Z');
 
 describeEachDatabase('verifications', (target: TestDatabase) => {
+  const databases = migratedDatabases(target);
   let database: Database;
-  const opened: Database[] = [];
 
   beforeEach(async () => {
-    database = await openDatabase(loadConfig({ VETTED_DATABASE_URL: await target.create() }).database);
-    opened.push(database);
-    await migrateToLatest(database);
-  });
-
-  afterAll(async () => {
-    for (const db of opened) await db.close();
-    await target.dropAll();
+    database = await databases.fresh();
   });
 
   function setup() {

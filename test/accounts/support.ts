@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { afterAll } from 'vitest';
 import { createAccountService } from '../../src/accounts/account-service.ts';
 import { createOneTimeCodeRepository } from '../../src/accounts/one-time-code-repository.ts';
 import { createOneTimeCodeService } from '../../src/accounts/one-time-codes.ts';
@@ -8,7 +7,6 @@ import { createPasswordHasher } from '../../src/accounts/password.ts';
 import { createUserRepository } from '../../src/accounts/user-repository.ts';
 import { createAuditRepository } from '../../src/audit/audit-repository.ts';
 import { createAuditService } from '../../src/audit/audit-service.ts';
-import { loadConfig } from '../../src/config/load.ts';
 import { createManualClock } from '../../src/lib/clock.ts';
 import { randomIds } from '../../src/lib/ids.ts';
 import { createLogger } from '../../src/lib/logger.ts';
@@ -17,27 +15,7 @@ import { createOutboxMailer } from '../../src/mail/outbox-mailer.ts';
 import { createOutboxRepository } from '../../src/mail/outbox-repository.ts';
 import { createDatabaseRateLimiter } from '../../src/rate-limits/database-rate-limiter.ts';
 import type { SignInPolicy } from '../../src/rate-limits/sign-in-guard.ts';
-import { openDatabase, type Database } from '../../src/storage/database.ts';
-import { migrateToLatest } from '../../src/storage/migrate.ts';
-import type { TestDatabase } from '../helpers/databases.ts';
-
-/** Fresh migrated databases on `target`, closed and dropped after the suite. */
-export function migratedDatabases(target: TestDatabase): { fresh(): Promise<Database> } {
-  const opened: Database[] = [];
-  afterAll(async () => {
-    for (const db of opened) await db.close();
-    await target.dropAll();
-  });
-  return {
-    async fresh() {
-      const url = await target.create();
-      const database = await openDatabase(loadConfig({ VETTED_DATABASE_URL: url }).database);
-      opened.push(database);
-      await migrateToLatest(database);
-      return database;
-    },
-  };
-}
+import type { Database } from '../../src/storage/database.ts';
 
 /** Cheap Argon2id parameters for tests that only count attempts; hashing-parameter tests use the real ones. */
 export const fastPasswords: PasswordHasher = createPasswordHasher({
@@ -94,3 +72,5 @@ export const person = {
   firstName: 'Ann',
   lastName: 'Example',
 };
+
+export { migratedDatabases } from '../helpers/databases.ts';

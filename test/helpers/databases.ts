@@ -1,6 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { describe } from 'vitest';
+import { afterAll, describe } from 'vitest';
+import { loadConfig } from '../../src/config/load.ts';
+import { openDatabase, type Database } from '../../src/storage/database.ts';
+import { migrateToLatest } from '../../src/storage/migrate.ts';
 import { tempDir } from './env.ts';
 import { join } from 'node:path';
 
@@ -67,4 +70,22 @@ export function describeEachDatabase(title: string, suite: (database: TestDataba
       suite(postgresDatabase(postgresUrl));
     });
   }
+}
+
+/** Fresh migrated databases on `target`, closed and dropped after the suite. */
+export function migratedDatabases(target: TestDatabase): { fresh(): Promise<Database> } {
+  const opened: Database[] = [];
+  afterAll(async () => {
+    for (const db of opened) await db.close();
+    await target.dropAll();
+  });
+  return {
+    async fresh() {
+      const url = await target.create();
+      const database = await openDatabase(loadConfig({ VETTED_DATABASE_URL: url }).database);
+      opened.push(database);
+      await migrateToLatest(database);
+      return database;
+    },
+  };
 }

@@ -9,18 +9,11 @@ import {
   type JWK,
   type JWTVerifyResult,
 } from 'jose';
+import { responseTypes } from '../../src/partners/application.ts';
 import type { TestServer } from './server.ts';
 
 /** Every response type an application can be enabled for (a new application gets only `code`). */
-export const ALL_RESPONSE_TYPES = [
-  'code',
-  'token',
-  'id_token',
-  'code id_token',
-  'code token',
-  'id_token token',
-  'code id_token token',
-] as const;
+export const ALL_RESPONSE_TYPES = responseTypes;
 
 /** What a test reads from any HTTP response: the status, the headers, the raw text and the JSON, if it is. */
 export interface ApiResponse {

@@ -1,25 +1,23 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import { createAuditRepository } from '../../src/audit/audit-repository.ts';
 import { createAuditService } from '../../src/audit/audit-service.ts';
-import { loadConfig } from '../../src/config/load.ts';
 import { createTokenHasher } from '../../src/keys/token-hasher.ts';
 import { createManualClock } from '../../src/lib/clock.ts';
 import { randomIds } from '../../src/lib/ids.ts';
 import { createApplicationRepository } from '../../src/partners/application-repository.ts';
 import { createApplicationService } from '../../src/partners/application-service.ts';
-import { openDatabase, type Database } from '../../src/storage/database.ts';
-import { migrateToLatest } from '../../src/storage/migrate.ts';
-import { describeEachDatabase, type TestDatabase } from '../helpers/databases.ts';
+import type { Database } from '../../src/storage/database.ts';
+import { describeEachDatabase, migratedDatabases, type TestDatabase } from '../helpers/databases.ts';
 import { randomBytes } from 'node:crypto';
 
 describeEachDatabase('applications', (target: TestDatabase) => {
+  const databases = migratedDatabases(target);
   let database: Database;
   let service: ReturnType<typeof createApplicationService>;
   const clock = createManualClock();
 
   beforeAll(async () => {
-    database = await openDatabase(loadConfig({ VETTED_DATABASE_URL: await target.create() }).database);
-    await migrateToLatest(database);
+    database = await databases.fresh();
     service = createApplicationService({
       repository: createApplicationRepository(database.db),
       hasher: createTokenHasher(randomBytes(32)),
@@ -29,10 +27,6 @@ describeEachDatabase('applications', (target: TestDatabase) => {
       knownScopes: () => Promise.resolve(new Set(['openid', 'profile', 'email', 'military', 'student'])),
       cacheMs: 0,
     });
-  });
-  afterAll(async () => {
-    await database.close();
-    await target.dropAll();
   });
 
   it('creates a sandbox app with a 256-bit secret shown once and stored only as an HMAC', async () => {

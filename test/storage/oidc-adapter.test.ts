@@ -1,29 +1,21 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config/load.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createManualClock } from '../../src/lib/clock.ts';
 import { createLogger } from '../../src/lib/logger.ts';
 import { createSweeper } from '../../src/maintenance/sweeper.ts';
 import { createAdapterFactory } from '../../src/oidc/adapter.ts';
 import { createModelRepository } from '../../src/oidc/model-repository.ts';
-import { openDatabase, type Database } from '../../src/storage/database.ts';
-import { migrateToLatest } from '../../src/storage/migrate.ts';
-import { describeEachDatabase, type TestDatabase } from '../helpers/databases.ts';
+import { describeEachDatabase, migratedDatabases, type TestDatabase } from '../helpers/databases.ts';
 
 describeEachDatabase('oidc-provider adapter', (target: TestDatabase) => {
-  let database: Database;
+  const databases = migratedDatabases(target);
   const clock = createManualClock(new Date('2026-06-01T00:00:00Z'));
   let repository: ReturnType<typeof createModelRepository>;
   let Adapter: ReturnType<typeof createAdapterFactory>;
 
   beforeAll(async () => {
-    database = await openDatabase(loadConfig({ VETTED_DATABASE_URL: await target.create() }).database);
-    await migrateToLatest(database);
+    const database = await databases.fresh();
     repository = createModelRepository(database.db);
     Adapter = createAdapterFactory({ repository, clock, refreshTokenReuseSeconds: 30 });
-  });
-  afterAll(async () => {
-    await database.close();
-    await target.dropAll();
   });
 
   it('stores, finds (by id, uid and user code), updates and destroys payloads', async () => {
