@@ -1,6 +1,7 @@
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from 'jose';
 import type { Actor, AuditService } from '../audit/audit-service.ts';
 import type { Clock } from '../lib/clock.ts';
+import { createTtlCache } from '../lib/ttl-cache.ts';
 import { keyErrors } from './errors.ts';
 import type { SecretBox } from './secret-box.ts';
 import type { SigningKeyRepository, SigningKeyRow } from './signing-key-repository.ts';
@@ -50,8 +51,7 @@ export function createSigningKeyService(deps: {
   cacheSeconds: number;
 }) {
   const { repository, box, clock, audit } = deps;
-  let snapshot: Promise<KeySnapshot> | undefined;
-  let snapshotLoadedAt = -Infinity;
+  const cache = createTtlCache<KeySnapshot>({ clock, ttlMs: deps.cacheSeconds * 1000 });
 
   async function load(): Promise<KeySnapshot> {
     const rows = await repository.list();
@@ -76,19 +76,11 @@ export function createSigningKeyService(deps: {
   }
 
   function current(): Promise<KeySnapshot> {
-    const age = clock.now().getTime() - snapshotLoadedAt;
-    if (snapshot === undefined || age >= deps.cacheSeconds * 1000 || age < 0) {
-      snapshotLoadedAt = clock.now().getTime();
-      snapshot = load();
-      snapshot.catch(() => {
-        snapshot = undefined;
-      });
-    }
-    return snapshot;
+    return cache.get('keys', load);
   }
 
   function refresh(): void {
-    snapshot = undefined;
+    cache.forget('keys');
   }
 
   async function newKey(alg: SigningAlgorithm, generation: number): Promise<SigningKeyRow> {

@@ -1,4 +1,5 @@
 import type { Clock } from '../lib/clock.ts';
+import { createTtlCache } from '../lib/ttl-cache.ts';
 import type { CommunityRepository } from './community-repository.ts';
 import type { Community } from './types.ts';
 
@@ -22,26 +23,18 @@ export function createCommunityService(deps: {
   cacheSeconds: number;
 }) {
   const { repository, clock } = deps;
-  let snapshot: Promise<Snapshot> | undefined;
-  let loadedAt = -Infinity;
+  const cache = createTtlCache<Snapshot>({ clock, ttlMs: deps.cacheSeconds * 1000 });
 
   function current(): Promise<Snapshot> {
-    const age = clock.now().getTime() - loadedAt;
-    if (snapshot === undefined || age >= deps.cacheSeconds * 1000 || age < 0) {
-      loadedAt = clock.now().getTime();
-      snapshot = repository.list().then((list) => {
-        const handles = list.map((community) => community.handle).sort();
-        return {
-          list,
-          byHandle: new Map(list.map((community) => [community.handle, community])),
-          scopeSet: { version: handles.join(','), scopes: [...standardScopes, ...handles] },
-        };
-      });
-      snapshot.catch(() => {
-        snapshot = undefined;
-      });
-    }
-    return snapshot;
+    return cache.get('communities', async () => {
+      const list = await repository.list();
+      const handles = list.map((community) => community.handle).sort();
+      return {
+        list,
+        byHandle: new Map(list.map((community) => [community.handle, community])),
+        scopeSet: { version: handles.join(','), scopes: [...standardScopes, ...handles] },
+      };
+    });
   }
 
   return {
@@ -76,7 +69,7 @@ export function createCommunityService(deps: {
 
     /** Forgets the cache, so the next call reads the database. */
     refresh(): void {
-      snapshot = undefined;
+      cache.forget('communities');
     },
   };
 }
