@@ -1,5 +1,5 @@
 import { errors, type KoaContextWithOIDC } from 'oidc-provider';
-import type { ResponseType } from '../partners/application.ts';
+import { responseTypes, type ResponseType } from '../partners/application.ts';
 import { vettedSettingsOf } from './vetted-client.ts';
 
 /** Marks a request that arrived as bare `response_type=token` and was rewritten (see token-shim.ts). */
@@ -53,18 +53,14 @@ function requestedScope(ctx: KoaContextWithOIDC): unknown {
   return source?.scope;
 }
 
-function requestedResponseType(ctx: KoaContextWithOIDC): ResponseType {
+function requestedResponseType(ctx: KoaContextWithOIDC): ResponseType | undefined {
   if (params(ctx)[TOKEN_SHIM_PARAM] === 'token') return 'token';
-  const normalized = String(params(ctx).response_type).split(' ').sort().join(' ');
-  const order: Record<string, ResponseType> = {
-    code: 'code',
-    id_token: 'id_token',
-    'code id_token': 'code id_token',
-    'code token': 'code token',
-    'id_token token': 'id_token token',
-    'code id_token token': 'code id_token token',
-  };
-  return order[normalized] ?? 'code';
+  const normalized = normalizeResponseType(String(params(ctx).response_type));
+  return responseTypes.find((type) => normalizeResponseType(type) === normalized);
+}
+
+function normalizeResponseType(type: string): string {
+  return type.split(' ').sort().join(' ');
 }
 
 function checkClientAndScopes(ctx: KoaContextWithOIDC, isKnownScope: (scope: string) => boolean): void {
@@ -75,8 +71,10 @@ function checkClientAndScopes(ctx: KoaContextWithOIDC, isKnownScope: (scope: str
     throw new errors.UnauthorizedClient(`this application is ${settings.status}`);
   }
   const responseType = requestedResponseType(ctx);
-  if (!settings.responseTypes.includes(responseType)) {
-    throw new errors.UnauthorizedClient(`response_type=${responseType} is not enabled for this application`);
+  if (responseType === undefined || !settings.responseTypes.includes(responseType)) {
+    throw new errors.UnauthorizedClient(
+      `response_type=${responseType ?? 'none'} is not enabled for this application`,
+    );
   }
   const scope = requestedScope(ctx);
   if (typeof scope !== 'string' || scope.trim() === '') {
