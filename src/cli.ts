@@ -94,7 +94,7 @@ export function buildProgram(): Command {
   keys
     .command('retire')
     .description('Stop publishing a key that no longer signs; tokens it signed stop verifying.')
-    .argument('<kid>', 'the key id, as shown by `vetted keys list`')
+    .argument('<kid>', 'the key id, as shown by `vetted keys list` (write `-- <kid>` when it starts with -)')
     .option('--json', 'print machine-readable output')
     .action((kid: string, options: JsonOption) =>
       withServices(async (services) => {

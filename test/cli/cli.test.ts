@@ -65,14 +65,14 @@ describe('the vetted command', () => {
     ]);
 
     const active = keys.find((key) => key.status === 'active')!;
-    const refused = await runVetted(['keys', 'retire', active.kid], own);
+    const refused = await runVetted(['keys', 'retire', '--', active.kid], own);
     expect(refused.code).toBe(1);
     expect(refused.stderr.trim()).toBe(
       `vetted: Signing key ${active.kid} is the one in use; rotate first, then retire it.`,
     );
 
     const old = keys.find((key) => key.status === 'verifying')!;
-    const retired = await runVetted(['keys', 'retire', old.kid, '--json'], own);
+    const retired = await runVetted(['keys', 'retire', '--json', '--', old.kid], own);
     expect(JSON.parse(retired.stdout)).toEqual({ retired: old.kid });
     const table = await runVetted(['keys', 'list'], own);
     expect(table.stdout).toMatch(new RegExp(`${old.kid} +ES256 +1 +retired`));
