@@ -1,10 +1,9 @@
 import { Router } from '@koa/router';
 import Koa from 'koa';
 import { csrfProtection } from './http/csrf.ts';
-import { accessLog } from './http/access-log.ts';
 import { errorHandler } from './http/error-handler.ts';
 import { createHttpMetrics } from './http/metrics.ts';
-import { requestId } from './http/request-id.ts';
+import { requestContext } from './http/request-context.ts';
 import { attributesRoutes } from './http/routes/attributes.ts';
 import { devRoutes } from './http/routes/dev.ts';
 import { healthRoutes } from './http/routes/health.ts';
@@ -71,8 +70,7 @@ export function createApp(services: Services): Koa<AppState> {
   if (config.env === 'development') devRoutes(router, { outbox: services.outbox });
 
   app.use(metrics.middleware);
-  app.use(requestId(ids));
-  app.use(accessLog(logger));
+  app.use(requestContext(ids, logger));
   app.use(securityHeaders({ https: secure }));
   app.use(async (ctx, next) => {
     // While draining, ask clients not to reuse the connection so the server can close it.

@@ -1,0 +1,37 @@
+import type { Middleware } from 'koa';
+import type { IdGenerator } from '../lib/ids.ts';
+import type { Logger } from '../lib/logger.ts';
+import { RequestState, type AppState } from './state.ts';
+
+const ACCEPTABLE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/**
+ * Every request gets an id (the caller's `X-Request-Id` when it looks sane), echoed on the response, a
+ * logger carrying it, and one access-log line. Only the path is logged: query strings can carry tokens
+ * (`access_token=`, `token=`).
+ */
+export function requestContext(ids: IdGenerator, logger: Logger): Middleware<AppState> {
+  return async (ctx, next) => {
+    const started = performance.now();
+    const given = ctx.get('x-request-id');
+    const state = new RequestState(logger, ACCEPTABLE_ID.test(given) ? given : ids.token());
+    ctx.state = state;
+    ctx.set('X-Request-Id', state.requestId);
+    try {
+      await next();
+    } finally {
+      const level = ctx.status >= 500 ? 'error' : 'info';
+      if (logger.isLevelEnabled(level))
+        state.log[level](
+          {
+            method: ctx.method,
+            path: ctx.path,
+            status: ctx.status,
+            ms: Math.round((performance.now() - started) * 10) / 10,
+            ip: ctx.ip,
+          },
+          'request',
+        );
+    }
+  };
+}
