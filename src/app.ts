@@ -22,7 +22,7 @@ export function createApp(services: Services): Koa<AppState> {
   const { config, logger, ids, health } = services;
   const app = new Koa<AppState>({ proxy: config.trustProxy });
   // oidc-provider runs inside this app's contexts, so its signed cookies use these keys.
-  app.keys = services.cookieKeys;
+  app.keys = services.cookieSigner;
   // Errors are answered and logged by errorHandler; Koa's own printer would only duplicate them.
   app.silent = true;
   const metrics = createHttpMetrics();

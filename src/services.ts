@@ -6,6 +6,7 @@ import { createAttributeService } from './attributes/attribute-service.ts';
 import { createAuditRepository } from './audit/audit-repository.ts';
 import { createAuditService } from './audit/audit-service.ts';
 import type { Config } from './config/load.ts';
+import { createCookieSigner } from './keys/cookie-signer.ts';
 import { createSecretBox, deriveKey } from './keys/secret-box.ts';
 import { createSigningKeyRepository } from './keys/signing-key-repository.ts';
 import { createSigningKeyService } from './keys/signing-keys.ts';
@@ -112,8 +113,8 @@ export function createServices(deps: ServiceDeps) {
     oidcModels,
     sweeper,
     outbox: createOutboxRepository(db),
-    /** Keys for signed cookies, the same on every instance. */
-    cookieKeys: [deriveKey(masterKey, 'cookies').toString('base64url')],
+    /** Signs cookies with a key derived from the master key, the same on every instance. */
+    cookieSigner: createCookieSigner([deriveKey(masterKey, 'cookies').toString('base64url')]),
     health: createHealth(database),
   };
 }

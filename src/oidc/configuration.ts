@@ -5,6 +5,7 @@ import {
   type JWK,
   type KoaContextWithOIDC,
 } from 'oidc-provider';
+import type { CookieSigner } from '../keys/cookie-signer.ts';
 import { authorizationChecks, TOKEN_SHIM_PARAM } from './authorization-checks.ts';
 import { providerResponseTypes } from './client-metadata.ts';
 import { vettedSettingsOf } from './vetted-client.ts';
@@ -51,7 +52,7 @@ export interface ProviderHooks {
 
 export interface ProviderSettings {
   keys: JWK[];
-  cookieKeys: string[];
+  cookieSigner: CookieSigner;
   secureCookies: boolean;
   scopes: string[];
   isKnownScope: (scope: string) => boolean;
@@ -99,7 +100,7 @@ export function providerConfiguration(settings: ProviderSettings): Configuration
     clients: [],
     jwks: { keys: settings.keys },
     cookies: {
-      keys: settings.cookieKeys,
+      keys: settings.cookieSigner,
       names: { session: 'vetted_session', interaction: 'vetted_interaction', resume: 'vetted_resume' },
       long: cookie,
       short: cookie,

@@ -2,6 +2,7 @@ import compose from 'koa-compose';
 import type { Middleware } from 'koa';
 import Provider, { type JWK } from 'oidc-provider';
 import type { Config } from '../config/load.ts';
+import type { CookieSigner } from '../keys/cookie-signer.ts';
 import type { SigningKeyService } from '../keys/signing-keys.ts';
 import type { TokenHasher } from '../keys/token-hasher.ts';
 import type { Clock } from '../lib/clock.ts';
@@ -28,7 +29,7 @@ export interface OidcDeps {
   models: ModelRepository;
   clock: Clock;
   logger: Logger;
-  cookieKeys: string[];
+  cookieSigner: CookieSigner;
   /** Every scope that exists (standard ones and community handles), with a version that changes with them. */
   scopes(): Promise<{ version: string; scopes: string[] }>;
   hooks: Omit<ProviderHooks, 'eidForGrant' | 'saveEidForGrant' | 'rememberedGrantId'>;
@@ -92,7 +93,7 @@ export function createOidc(deps: OidcDeps) {
     const scopeSet = new Set(scopes);
     const configuration = providerConfiguration({
       keys,
-      cookieKeys: deps.cookieKeys,
+      cookieSigner: deps.cookieSigner,
       secureCookies: deps.config.baseUrl.startsWith('https:'),
       scopes,
       isKnownScope: (scope) => scopeSet.has(scope),

@@ -24,7 +24,7 @@ export function createVettedOidc(services: Services) {
     models: services.oidcModels,
     clock: services.clock,
     logger: services.logger,
-    cookieKeys: services.cookieKeys,
+    cookieSigner: services.cookieSigner,
     refreshTokenReuseSeconds: services.config.refreshTokenReuseSeconds,
     scopes: () => services.communities.scopeSet(),
     hooks: {

@@ -1,0 +1,40 @@
+import { createHmac, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto';
+
+/** The interface of `keygrip`, which Koa's and oidc-provider's cookie code call to sign and verify. */
+export interface CookieSigner {
+  sign(data: string): string;
+  verify(data: string, digest: string): boolean;
+  /** The index of the key that made `digest`, or -1. */
+  index(data: string, digest: string): number;
+}
+
+/**
+ * Signs cookies with HMAC-SHA-256 (the first key signs; any key verifies, so keys can be rotated by
+ * prepending). keygrip does the same with SHA-1 by default, and compares by HMAC-ing both sides once more
+ * with a random key (tsscmp); every request with a session cookie paid for that several times over. Here a
+ * digest of the wrong length is refused outright (the length of a SHA-256 digest is no secret) and one of
+ * the right length is compared with `timingSafeEqual`.
+ */
+export function createCookieSigner(keys: readonly string[]): CookieSigner {
+  if (keys.length === 0) throw new Error('cookie signing needs at least one key');
+  const keyObjects: KeyObject[] = keys.map((key) => createSecretKey(Buffer.from(key, 'utf8')));
+  const digestOf = (key: KeyObject, data: string) => createHmac('sha256', key).update(data, 'utf8').digest();
+  const DIGEST_BYTES = 32;
+
+  function index(data: string, digest: string): number {
+    const given = Buffer.from(digest, 'base64url');
+    // base64url decoding is lenient: only the canonical spelling of a 32-byte digest is accepted.
+    if (given.length !== DIGEST_BYTES || given.toString('base64url') !== digest) return -1;
+    let found = -1;
+    keyObjects.forEach((key, position) => {
+      if (timingSafeEqual(digestOf(key, data), given) && found === -1) found = position;
+    });
+    return found;
+  }
+
+  return {
+    sign: (data) => digestOf(keyObjects[0] as KeyObject, data).toString('base64url'),
+    verify: (data, digest) => index(data, digest) !== -1,
+    index,
+  };
+}
