@@ -32,14 +32,35 @@ describe('HTTP baseline', () => {
     expect(line).toMatchObject({ method: 'GET', path: '/healthz', status: 200 });
   });
 
-  it('sends security headers: strict CSP forbidding framing, nosniff, no referrer; no HSTS over http', async () => {
-    const response = await fetch(`${server.url}/healthz`);
+  it('sends HTML pages the full set of security headers: strict CSP forbidding framing, nosniff, no referrer', async () => {
+    const response = await fetch(`${server.url}/no/such/page`, { headers: { Accept: 'text/html' } });
+    expect(response.headers.get('content-type')).toMatch(/^text\/html/);
     const csp = response.headers.get('content-security-policy') ?? '';
     expect(csp).toContain("default-src 'self'");
     expect(csp).toContain("frame-ancestors 'none'");
     expect(csp).toContain("object-src 'none'");
     expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(response.headers.get('x-frame-options')).toBe('SAMEORIGIN');
     expect(response.headers.get('referrer-policy')).toBe('no-referrer');
+    expect(response.headers.get('cross-origin-opener-policy')).toBe('same-origin');
+    expect(response.headers.get('strict-transport-security')).toBeNull();
+  });
+
+  it('sends other responses the headers that matter for a resource, without the document-only ones', async () => {
+    const response = await fetch(`${server.url}/healthz`);
+    expect(response.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(response.headers.get('content-security-policy')).toBe(
+      "default-src 'none'; frame-ancestors 'none'",
+    );
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+    for (const documentOnly of [
+      'x-frame-options',
+      'cross-origin-opener-policy',
+      'referrer-policy',
+      'x-xss-protection',
+    ]) {
+      expect(response.headers.get(documentOnly)).toBeNull();
+    }
     expect(response.headers.get('strict-transport-security')).toBeNull();
   });
 

@@ -99,6 +99,8 @@ export function attributesRoutes(router: Router, deps: AttributesRouteDeps): voi
         ctx.body = payload;
       } else {
         ctx.type = JSONP_CONTENT_TYPE;
+        // A partner's page loads it with <script>, across origins.
+        ctx.set('Cross-Origin-Resource-Policy', 'cross-origin');
         ctx.body = renderJsonp(callback, payload);
       }
     };

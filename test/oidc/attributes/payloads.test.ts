@@ -137,6 +137,8 @@ describe('attributes API: payloads, typed values, verification status, JSONP', (
         expect(response.status).toBe(200);
         expect(response.headers.get('content-type')).toMatch(/^(text|application)\/javascript/);
         expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+        // Loaded by a <script> on the partner's page: a same-origin resource policy would block it.
+        expect(response.headers.get('cross-origin-resource-policy')).toBe('cross-origin');
         const match = /^\/\*\*\/fn\((.*)\);$/s.exec(response.text);
         expect(match).not.toBeNull();
         const plain = await attributes(server, token, path ? { path } : {});
