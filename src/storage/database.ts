@@ -6,6 +6,7 @@ import pg from 'pg';
 import type { DatabaseConfig } from '../config/load.ts';
 import { SQLITE_MEMORY } from '../config/load.ts';
 import type { Schema } from './schema.ts';
+import { startBackgroundCheckpoints } from './sqlite-checkpointer.ts';
 import { ImmediateSqliteDialect } from './sqlite-dialect.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -38,10 +39,18 @@ function openSqlite(file: string): Database {
   connection.pragma('synchronous = NORMAL');
   // 64 MiB of page cache instead of 2 MiB: tokens and sessions are read right after they are written.
   connection.pragma('cache_size = -65536');
+  const checkpointer = file === SQLITE_MEMORY ? undefined : startBackgroundCheckpoints(connection, file);
   const db = new Kysely<Schema>({
     dialect: new ImmediateSqliteDialect({ database: withStatementCache(connection) }),
   });
-  return wrap(db, 'sqlite', undefined);
+  const database = wrap(db, 'sqlite', undefined);
+  return {
+    ...database,
+    async close() {
+      await checkpointer?.stop();
+      await database.close();
+    },
+  };
 }
 
 const STATEMENT_CACHE_SIZE = 500;
