@@ -82,6 +82,41 @@ describeEachDatabase('oidc-provider adapter', (target: TestDatabase) => {
     expect((await codes.find('c9'))?.consumed).toEqual(expect.any(Number));
   });
 
+  it('skips saving a session when only its expiry would move, by less than an hour', async () => {
+    const sessions = new Adapter('Session');
+    const expiresAt = async (id: string) => (await repository.find('Session', 'id', id))?.expiresAt;
+    const session = (exp: number, accountId = 'a1') => ({
+      jti: 's9',
+      kind: 'Session',
+      accountId,
+      exp,
+      iat: 1,
+    });
+    const day = 86_400;
+    const start = Math.floor(clock.now().getTime() / 1000);
+    await sessions.upsert('s9', session(start + day), day);
+    const stored = await expiresAt('s9');
+    expect(await sessions.find('s9')).toMatchObject({ accountId: 'a1' });
+
+    clock.advance(59 * 60_000);
+    await sessions.upsert('s9', session(start + 59 * 60 + day), day);
+    expect(await expiresAt('s9')).toBe(stored);
+
+    await sessions.upsert('s9', session(start + 59 * 60 + day, 'a2'), day);
+    expect(await sessions.find('s9')).toMatchObject({ accountId: 'a2' });
+    const changed = await expiresAt('s9');
+    expect(changed).toBe(stored! + 59 * 60_000);
+
+    clock.advance(61 * 60_000);
+    await sessions.upsert('s9', session(start + 120 * 60 + day, 'a2'), day);
+    expect(await expiresAt('s9')).toBe(changed! + 61 * 60_000);
+
+    // Destroyed here: a later save is a new session, written.
+    await sessions.destroy('s9');
+    await sessions.upsert('s9', session(start + 120 * 60 + day, 'a2'), day);
+    expect(await sessions.find('s9')).toMatchObject({ accountId: 'a2' });
+  });
+
   it('records a marker once (DPoP proof jti)', async () => {
     expect(await repository.recordOnce('DPoPProof', 'jti-1', clock.now().getTime() + 600_000)).toBe(true);
     expect(await repository.recordOnce('DPoPProof', 'jti-1', clock.now().getTime() + 600_000)).toBe(false);
