@@ -1,5 +1,4 @@
 import type { Context } from 'koa';
-import type { ModelRepository } from './model-repository.ts';
 
 /**
  * ID.me's logout takes `redirect_uri` (with `client_id`); OpenID Connect RP-initiated logout calls it
@@ -16,16 +15,20 @@ export function renameLogoutRedirect(ctx: Context): void {
 }
 
 /**
- * ID.me's token response also says when the refresh token expires (`refresh_expires_in`, seconds), read from
- * the row just stored for it (an opaque token's value is its id).
+ * ID.me's token response also says when the refresh token expires (`refresh_expires_in`, seconds): the
+ * expiry stored for it (an opaque token's value is its id), as `expiryOf` finds it.
  */
-export async function addRefreshExpiry(ctx: Context, models: ModelRepository, now: number): Promise<void> {
+export async function addRefreshExpiry(
+  ctx: Context,
+  expiryOf: (refreshToken: string) => Promise<number | null | undefined>,
+  now: number,
+): Promise<void> {
   if (ctx.path !== '/oauth/token' || ctx.status !== 200) return;
   const body = ctx.body as Record<string, unknown> | undefined;
   if (typeof body?.refresh_token !== 'string') return;
-  const stored = await models.find('RefreshToken', 'id', body.refresh_token);
-  if (stored?.expiresAt == null) return;
-  ctx.body = { ...body, refresh_expires_in: Math.max(0, Math.round((stored.expiresAt - now) / 1000)) };
+  const expiresAt = await expiryOf(body.refresh_token);
+  if (expiresAt == null) return;
+  ctx.body = { ...body, refresh_expires_in: Math.max(0, Math.round((expiresAt - now) / 1000)) };
 }
 
 const MAX_AUTHORIZATION_FORM_BYTES = 16 * 1024;

@@ -7,6 +7,7 @@ import type { SigningKeyService } from '../keys/signing-keys.ts';
 import type { TokenHasher } from '../keys/token-hasher.ts';
 import type { Clock } from '../lib/clock.ts';
 import type { Logger } from '../lib/logger.ts';
+import { BoundedMap } from '../lib/bounded-map.ts';
 import type { ApplicationService } from '../partners/application-service.ts';
 import { createAdapterFactory } from './adapter.ts';
 import { clientMetadataFor } from './client-metadata.ts';
@@ -59,11 +60,21 @@ function routeLabel(path: string): string | undefined {
  * instance signs with the active key within the key cache time.
  */
 export function createOidc(deps: OidcDeps) {
+  // The expiry of each refresh token this process just stored, for the token response that carries it.
+  const refreshExpiries = new BoundedMap<string, number | null>(1_000);
   const Adapter = createAdapterFactory({
     repository: deps.models,
     clock: deps.clock,
     refreshTokenReuseSeconds: deps.refreshTokenReuseSeconds,
+    onRefreshTokenSaved: (id, expiresAt) => refreshExpiries.set(id, expiresAt),
   });
+  async function refreshTokenExpiry(id: string): Promise<number | null | undefined> {
+    const remembered = refreshExpiries.get(id);
+    refreshExpiries.delete(id);
+    return remembered !== undefined
+      ? remembered
+      : (await deps.models.find('RefreshToken', 'id', id))?.expiresAt;
+  }
   const adapter = class extends Adapter {
     override async find(id: string) {
       if (this.model !== 'Client') return super.find(id);
@@ -137,7 +148,7 @@ export function createOidc(deps: OidcDeps) {
     const { provider, run } = await current();
     await run(ctx, next);
     await stripShimCode(ctx, provider);
-    await addRefreshExpiry(ctx, deps.models, deps.clock.now().getTime());
+    await addRefreshExpiry(ctx, refreshTokenExpiry, deps.clock.now().getTime());
     advertiseTokenResponseType(ctx);
   };
 
