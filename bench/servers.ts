@@ -12,13 +12,13 @@ export interface BenchServer {
   stop(): void | Promise<void>;
 }
 
-function waitForUrl(child: ChildProcess, pattern: RegExp): Promise<string> {
+function waitForMatch(child: ChildProcess, pattern: RegExp): Promise<RegExpExecArray> {
   return new Promise((resolve, reject) => {
     let out = '';
     child.stdout?.on('data', (chunk: Buffer) => {
       out += chunk.toString('utf8');
       const match = pattern.exec(out);
-      if (match?.[1] !== undefined) resolve(match[1]);
+      if (match?.[1] !== undefined) resolve(match);
     });
     child.once('exit', (code) => {
       reject(new Error(`server exited with ${code}: ${out}`));
@@ -32,11 +32,41 @@ export async function startFloorServer(): Promise<BenchServer> {
     console.log('listening http://127.0.0.1:' + this.address().port);
   });`;
   const child = spawn(process.execPath, ['-e', source], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const url = await waitForUrl(child, /listening (http:\/\/\S+)/);
+  const [, url = ''] = await waitForMatch(child, /listening (http:\/\/\S+)/);
   return {
     url,
     stop: () => {
       child.kill('SIGKILL');
+    },
+  };
+}
+
+/**
+ * The reference: upstream oidc-provider with minimal glue (reference-provider.ts), in its own process, with
+ * a signed-in user who consented. Its output names the client and the user's cookie.
+ */
+export async function startReference(): Promise<
+  BenchServer & { clientId: string; clientSecret: string; cookie: string }
+> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'vetted-bench-reference-'));
+  const script = fileURLToPath(new URL('./reference-provider.ts', import.meta.url));
+  const child = spawn(
+    process.execPath,
+    ['--experimental-strip-types', script, join(dataDir, 'reference.db')],
+    {
+      stdio: ['ignore', 'pipe', 'ignore'],
+    },
+  );
+  const [, url = '', json = '{}'] = await waitForMatch(child, /listening (http:\/\/\S+) (\{.*\})\n/);
+  const details = JSON.parse(json) as { clientId: string; clientSecret: string; cookie: string };
+  return {
+    url,
+    ...details,
+    stop: async () => {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGKILL');
+      await exited;
+      rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
