@@ -11,7 +11,15 @@ export const auditEvents = [
   'user.unlocked',
   'application.created',
   'application.status_changed',
-  'verification.recorded',
+  'verification.started',
+  'verification.evidence_submitted',
+  'verification.review_started',
+  'verification.approved',
+  'verification.rejected',
+  'verification.resubmission_requested',
+  'verification.expired',
+  'verification.revoked',
+  'verification.deleted',
 ] as const;
 
 export type AuditEventName = (typeof auditEvents)[number];

@@ -53,7 +53,7 @@ export function registerUserCommands(program: Command): void {
         });
         const verifications: { community: string; subgroups: string[]; expires_at: string | null }[] = [];
         for (const verify of options.verify ?? []) {
-          const recorded = await services.verification.recordVerification({
+          const recorded = await services.verification.attest({
             userId: user.id,
             community: verify.community,
             subgroups: [verify.subgroup],

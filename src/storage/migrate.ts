@@ -4,6 +4,7 @@ import { foundation } from './migrations/0001-foundation.ts';
 import { accounts } from './migrations/0002-accounts.ts';
 import { oidc } from './migrations/0003-oidc.ts';
 import { verifications } from './migrations/0004-verifications.ts';
+import { verificationEngine } from './migrations/0005-verification-engine.ts';
 
 /** Every migration's name, in order. Names never change once released. */
 export const migrationNames = [
@@ -11,6 +12,7 @@ export const migrationNames = [
   '0002-accounts',
   '0003-oidc',
   '0004-verifications',
+  '0005-verification-engine',
 ] as const;
 
 /** Every migration, in order. */
@@ -20,6 +22,7 @@ function migrations(database: Database): Record<string, Migration> {
     '0002-accounts': accounts,
     '0003-oidc': oidc,
     '0004-verifications': verifications,
+    '0005-verification-engine': verificationEngine(database.dialect),
   };
 }
 

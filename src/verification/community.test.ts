@@ -18,12 +18,28 @@ describeEachDatabase('communities', (target: TestDatabase) => {
     const repository = createCommunityRepository(database.db);
     const list = await repository.list();
     expect(list.map((community) => community.handle)).toEqual(seedCommunities.map((seed) => seed.handle));
-    expect(await repository.findByHandle('military')).toEqual({
+    const military = await repository.findByHandle('military');
+    expect(military).toMatchObject({
       handle: 'military',
       name: 'Military',
       subgroups: ['Service Member', 'Veteran', 'Retiree', 'Military Spouse', 'Military Family'],
       validityDays: 365,
+      subgroupValidityDays: { Veteran: null, Retiree: null },
+      methods: ['email_domain', 'document', 'roster', 'registry'],
+      attributeDefinitions: expect.arrayContaining([
+        { handle: 'military_branch', name: 'Military Branch', type: 'string' },
+      ]),
     });
+    expect(military?.documentTypes.map((type) => type.handle)).toEqual([
+      'dd214',
+      'military_id',
+      'va_card',
+      'dependent_id',
+    ]);
+    for (const community of list) {
+      expect(community.methods.length, community.handle).toBeGreaterThan(0);
+      expect(community.documentTypes.length, community.handle).toBeGreaterThan(0);
+    }
     expect(await repository.findByHandle('alumni')).toMatchObject({ validityDays: null });
     expect(await repository.findByHandle('openid')).toBeUndefined();
   });

@@ -19,6 +19,26 @@ export const verificationErrors = {
       status: 400,
       message: `A verified ${community} verification names at least one subgroup.`,
     }),
+  notFound: (id: string) =>
+    new AppError({
+      code: 'verification.not_found',
+      status: 404,
+      message: 'There is no such verification.',
+      detail: { id },
+    }),
+  transitionNotAllowed: (status: string, event: string) =>
+    new AppError({
+      code: 'verification.transition_not_allowed',
+      status: 409,
+      message: `A verification that is ${status.replaceAll('_', ' ')} cannot ${event.replaceAll('_', ' ')}.`,
+    }),
+  conflict: (id: string) =>
+    new AppError({
+      code: 'verification.conflict',
+      status: 409,
+      message: 'This verification was changed meanwhile; reload it and try again.',
+      detail: { id },
+    }),
   invalid: (message: string) => new AppError({ code: 'verification.invalid', status: 400, message }),
   unknownUser: (userId: string, cause: unknown) =>
     new AppError({

@@ -1,18 +1,37 @@
-import type { Kysely, Selectable } from 'kysely';
+import type { Kysely, Selectable, Updateable } from 'kysely';
 import { prepareQuery } from '../storage/prepared.ts';
 import type { Schema } from '../storage/schema.ts';
-import type { VerificationsTable } from '../storage/tables/verifications.ts';
+import type { VerificationEvidenceTable, VerificationsTable } from '../storage/tables/verifications.ts';
 import { parseStringArray } from './community-repository.ts';
 import { verificationErrors } from './errors.ts';
+import { awaitingReview, isVerificationStatus, type VerificationStatus } from './state.ts';
 import {
-  verificationStatuses,
+  evidenceKinds,
+  type Evidence,
+  type EvidenceKind,
   type JsonObject,
   type Verification,
-  type VerificationStatus,
 } from './types.ts';
 
 /** SQLite's and PostgreSQL's codes for a foreign key violation. */
 const FOREIGN_KEY_VIOLATIONS = new Set(['SQLITE_CONSTRAINT_FOREIGNKEY', '23503']);
+
+/** Fields a transition may set besides the status. */
+export type TransitionChanges = Partial<
+  Pick<
+    Verification,
+    | 'subgroups'
+    | 'attributes'
+    | 'verifiedAt'
+    | 'expiresAt'
+    | 'submittedAt'
+    | 'decidedAt'
+    | 'reasonCode'
+    | 'note'
+    | 'reviewerId'
+    | 'sourceReference'
+  >
+>;
 
 export function createVerificationRepository(db: Kysely<Schema>) {
   // Read on every attributes call: prepared once (storage/prepared.ts).
@@ -31,22 +50,7 @@ export function createVerificationRepository(db: Kysely<Schema>) {
     /** Inserts a verification; a user that does not exist is `verification.unknown_user`. */
     async insert(verification: Verification): Promise<void> {
       try {
-        await db
-          .insertInto('verifications')
-          .values({
-            id: verification.id,
-            user_id: verification.userId,
-            community: verification.community,
-            subgroups: JSON.stringify(verification.subgroups),
-            status: verification.status,
-            method: verification.method,
-            attributes: JSON.stringify(verification.attributes),
-            verified_at: verification.verifiedAt?.getTime() ?? null,
-            expires_at: verification.expiresAt?.getTime() ?? null,
-            created_at: verification.createdAt.getTime(),
-            updated_at: verification.updatedAt.getTime(),
-          })
-          .execute();
+        await db.insertInto('verifications').values(toRow(verification)).execute();
       } catch (error) {
         if (FOREIGN_KEY_VIOLATIONS.has((error as { code?: string }).code ?? '')) {
           throw verificationErrors.unknownUser(verification.userId, error);
@@ -58,6 +62,31 @@ export function createVerificationRepository(db: Kysely<Schema>) {
     async findById(id: string): Promise<Verification | undefined> {
       const row = await db.selectFrom('verifications').selectAll().where('id', '=', id).executeTakeFirst();
       return row === undefined ? undefined : toVerification(row);
+    },
+
+    /**
+     * Moves a verification to `status` if it is still in one of `from`, atomically: of two reviewers deciding
+     * at once, one wins and the other gets false.
+     */
+    async transition(
+      id: string,
+      from: readonly VerificationStatus[],
+      status: VerificationStatus,
+      changes: TransitionChanges,
+      now: number,
+    ): Promise<boolean> {
+      const result = await db
+        .updateTable('verifications')
+        .set({ ...changesToRow(changes), status, updated_at: now })
+        .where('id', '=', id)
+        .where('status', 'in', [...from])
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
+    },
+
+    async deleteById(id: string): Promise<boolean> {
+      const result = await db.deleteFrom('verifications').where('id', '=', id).executeTakeFirst();
+      return Number(result.numDeletedRows) === 1;
     },
 
     /** A user's verifications, newest first; only of `communities` when given. */
@@ -88,6 +117,94 @@ export function createVerificationRepository(db: Kysely<Schema>) {
         .sort(newestFirst)
         .map(toVerification);
     },
+
+    /** The review queue: verifications waiting for a reviewer, oldest submission first. */
+    async listAwaitingReview(page: { limit: number; offset: number }): Promise<Verification[]> {
+      const rows = await db
+        .selectFrom('verifications')
+        .selectAll()
+        .where('status', 'in', [...awaitingReview])
+        .orderBy('submitted_at', 'asc')
+        .orderBy('id', 'asc')
+        .limit(page.limit)
+        .offset(page.offset)
+        .execute();
+      return rows.map(toVerification);
+    },
+
+    async countAwaitingReview(): Promise<number> {
+      const row = await db
+        .selectFrom('verifications')
+        .select((eb) => eb.fn.countAll<number | string>().as('count'))
+        .where('status', 'in', [...awaitingReview])
+        .executeTakeFirstOrThrow();
+      return Number(row.count);
+    },
+
+    /** Verified verifications whose expiry has passed at `now` (the sweeper marks them expired). */
+    async listDueToExpire(now: number, limit: number): Promise<Verification[]> {
+      const rows = await db
+        .selectFrom('verifications')
+        .selectAll()
+        .where('status', '=', 'verified')
+        .where('expires_at', '<=', now)
+        .orderBy('expires_at')
+        .limit(limit)
+        .execute();
+      return rows.map(toVerification);
+    },
+
+    async insertEvidence(evidence: Evidence): Promise<void> {
+      await db
+        .insertInto('verification_evidence')
+        .values({
+          id: evidence.id,
+          verification_id: evidence.verificationId,
+          kind: evidence.kind,
+          details: JSON.stringify(evidence.details),
+          created_at: evidence.createdAt.getTime(),
+        })
+        .execute();
+    },
+
+    async listEvidence(verificationId: string): Promise<Evidence[]> {
+      const rows = await db
+        .selectFrom('verification_evidence')
+        .selectAll()
+        .where('verification_id', '=', verificationId)
+        .orderBy('created_at')
+        .orderBy('id')
+        .execute();
+      return rows.map(toEvidence);
+    },
+
+    /**
+     * How many other users have a verification of `community` whose email evidence is at `domain` since
+     * `since`: many accounts proving one community through one domain is a signal for reviewers.
+     */
+    async countOtherUsersWithEmailDomain(input: {
+      community: string;
+      domain: string;
+      exceptUserId: string;
+      since: number;
+    }): Promise<number> {
+      const rows = await db
+        .selectFrom('verification_evidence')
+        .innerJoin('verifications', 'verifications.id', 'verification_evidence.verification_id')
+        .select(['verifications.user_id', 'verification_evidence.details'])
+        .where('verification_evidence.kind', '=', 'email_address')
+        .where('verifications.community', '=', input.community)
+        .where('verifications.user_id', '!=', input.exceptUserId)
+        .where('verification_evidence.created_at', '>=', input.since)
+        .execute();
+      const users = new Set<string>();
+      for (const row of rows) {
+        const address = (JSON.parse(row.details) as { address?: unknown }).address;
+        if (typeof address === 'string' && address.toLowerCase().endsWith(`@${input.domain}`))
+          users.add(row.user_id);
+      }
+      return users.size;
+    },
   };
 }
 
@@ -101,26 +218,83 @@ function newestFirst(a: Selectable<VerificationsTable>, b: Selectable<Verificati
   );
 }
 
+const time = (date: Date | null) => date?.getTime() ?? null;
+const date = (ms: number | null) => (ms === null ? null : new Date(ms));
+
+function toRow(verification: Verification): Selectable<VerificationsTable> {
+  return {
+    id: verification.id,
+    user_id: verification.userId,
+    community: verification.community,
+    subgroups: JSON.stringify(verification.subgroups),
+    status: verification.status,
+    method: verification.method,
+    attributes: JSON.stringify(verification.attributes),
+    verified_at: time(verification.verifiedAt),
+    expires_at: time(verification.expiresAt),
+    created_at: verification.createdAt.getTime(),
+    updated_at: verification.updatedAt.getTime(),
+    submitted_at: time(verification.submittedAt),
+    decided_at: time(verification.decidedAt),
+    reason_code: verification.reasonCode,
+    note: verification.note,
+    reviewer_id: verification.reviewerId,
+    source_reference: verification.sourceReference,
+    application_id: verification.applicationId,
+  };
+}
+
+function changesToRow(changes: TransitionChanges): Updateable<VerificationsTable> {
+  const row: Updateable<VerificationsTable> = {};
+  if (changes.subgroups !== undefined) row.subgroups = JSON.stringify(changes.subgroups);
+  if (changes.attributes !== undefined) row.attributes = JSON.stringify(changes.attributes);
+  if (changes.verifiedAt !== undefined) row.verified_at = time(changes.verifiedAt);
+  if (changes.expiresAt !== undefined) row.expires_at = time(changes.expiresAt);
+  if (changes.submittedAt !== undefined) row.submitted_at = time(changes.submittedAt);
+  if (changes.decidedAt !== undefined) row.decided_at = time(changes.decidedAt);
+  if (changes.reasonCode !== undefined) row.reason_code = changes.reasonCode;
+  if (changes.note !== undefined) row.note = changes.note;
+  if (changes.reviewerId !== undefined) row.reviewer_id = changes.reviewerId;
+  if (changes.sourceReference !== undefined) row.source_reference = changes.sourceReference;
+  return row;
+}
+
 function toVerification(row: Selectable<VerificationsTable>): Verification {
+  if (!isVerificationStatus(row.status)) {
+    throw new Error(`unknown verification status ${JSON.stringify(row.status)}`);
+  }
   return {
     id: row.id,
     userId: row.user_id,
     community: row.community,
     subgroups: parseStringArray(row.subgroups),
-    status: parseStatus(row.status),
+    status: row.status,
     method: row.method,
     attributes: parseObject(row.attributes),
-    verifiedAt: row.verified_at === null ? null : new Date(row.verified_at),
-    expiresAt: row.expires_at === null ? null : new Date(row.expires_at),
+    verifiedAt: date(row.verified_at),
+    expiresAt: date(row.expires_at),
     createdAt: new Date(row.created_at),
     updatedAt: new Date(row.updated_at),
+    submittedAt: date(row.submitted_at),
+    decidedAt: date(row.decided_at),
+    reasonCode: row.reason_code,
+    note: row.note,
+    reviewerId: row.reviewer_id,
+    sourceReference: row.source_reference,
+    applicationId: row.application_id,
   };
 }
 
-function parseStatus(value: string): VerificationStatus {
-  const status = verificationStatuses.find((candidate) => candidate === value);
-  if (status === undefined) throw new Error(`unknown verification status ${JSON.stringify(value)}`);
-  return status;
+function toEvidence(row: Selectable<VerificationEvidenceTable>): Evidence {
+  const kind = evidenceKinds.find((candidate) => candidate === row.kind);
+  if (kind === undefined) throw new Error(`unknown evidence kind ${JSON.stringify(row.kind)}`);
+  return {
+    id: row.id,
+    verificationId: row.verification_id,
+    kind: kind satisfies EvidenceKind,
+    details: parseObject(row.details),
+    createdAt: new Date(row.created_at),
+  };
 }
 
 function parseObject(text: string): JsonObject {

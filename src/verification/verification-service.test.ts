@@ -60,36 +60,57 @@ describeEachDatabase('verifications', (target: TestDatabase) => {
     return id;
   }
 
-  it('records a verification with the community validity as default expiry and audits it', async () => {
+  it('attests a verification with the community validity as default expiry, auditing each transition', async () => {
     const { verification, audit, repository } = setup();
     const userId = await insertUser();
-    const recorded = await verification.recordVerification({
+    const recorded = await verification.attest({
       userId,
       community: 'military',
-      subgroups: ['Veteran', 'Veteran'],
+      subgroups: ['Service Member', 'Service Member'],
       method: 'document',
       attributes: { military_branch: 'Army', years: 20, ranks: ['E-1', 'E-4'], unit: { name: 'A' } },
-      actor: { type: 'user', id: userId },
+      actor: { type: 'administrator', id: 'admin-1' },
       origin: { requestId: 'req-1', ip: '127.0.0.1' },
     });
     expect(recorded).toMatchObject({
       userId,
       community: 'military',
-      subgroups: ['Veteran'],
+      subgroups: ['Service Member'],
       status: 'verified',
       verifiedAt: START,
       expiresAt: new Date(START.getTime() + 365 * DAY),
+      reviewerId: 'admin-1',
     });
     expect(await repository.findById(recorded.id)).toEqual(recorded);
-    const [event] = await audit.list({ subjectType: 'verification', subjectId: recorded.id });
-    expect(event).toMatchObject({
-      event: 'verification.recorded',
-      actorType: 'user',
-      actorId: userId,
+    const events = await audit.list({ subjectType: 'verification', subjectId: recorded.id });
+    expect(events.map((event) => event.event).sort()).toEqual([
+      'verification.approved',
+      'verification.evidence_submitted',
+      'verification.started',
+    ]);
+    expect(events.find((event) => event.event === 'verification.approved')).toMatchObject({
+      actorType: 'administrator',
+      actorId: 'admin-1',
       requestId: 'req-1',
-      data: { userId, community: 'military', subgroups: ['Veteran'], method: 'document', status: 'verified' },
+      data: { userId, community: 'military', subgroups: ['Service Member'], status: 'verified' },
     });
-    expect(JSON.stringify(event?.data)).not.toContain('Army');
+    for (const event of events) expect(JSON.stringify(event.data)).not.toContain('Army');
+    expect(await verification.listEvidence(recorded.id)).toMatchObject([
+      { kind: 'attestation', details: { actor: 'administrator', actorId: 'admin-1' } },
+    ]);
+  });
+
+  it('lets a Veteran stay verified (no expiry for the subgroup), and a student for a year', async () => {
+    const { verification } = setup();
+    const userId = await insertUser();
+    const veteran = await verification.attest({ userId, community: 'military', subgroups: ['Veteran'] });
+    expect(veteran.expiresAt).toBeNull();
+    const student = await verification.attest({
+      userId,
+      community: 'student',
+      subgroups: ['University Student'],
+    });
+    expect(student.expiresAt).toEqual(new Date(START.getTime() + 365 * DAY));
   });
 
   it('keeps community attributes typed through storage', async () => {
@@ -102,7 +123,7 @@ describeEachDatabase('verifications', (target: TestDatabase) => {
       honours: ['cum laude'],
       advisor: { name: 'Dr. X', room: null },
     };
-    await verification.recordVerification({
+    await verification.attest({
       userId,
       community: 'alumni',
       subgroups: ['Alumni'],
@@ -118,27 +139,25 @@ describeEachDatabase('verifications', (target: TestDatabase) => {
     const { verification } = setup();
     const userId = await insertUser();
     const base = { userId, community: 'military', subgroups: ['Veteran'], method: 'document' };
-    await expect(verification.recordVerification({ ...base, community: 'pirates' })).rejects.toMatchObject({
+    await expect(verification.attest({ ...base, community: 'pirates' })).rejects.toMatchObject({
       code: 'verification.unknown_community',
       status: 400,
     });
-    await expect(
-      verification.recordVerification({ ...base, subgroups: ['Veteran', 'Police'] }),
-    ).rejects.toMatchObject({ code: 'verification.unknown_subgroup', status: 400 });
-    await expect(verification.recordVerification({ ...base, subgroups: [] })).rejects.toMatchObject({
+    await expect(verification.attest({ ...base, subgroups: ['Veteran', 'Police'] })).rejects.toMatchObject({
+      code: 'verification.unknown_subgroup',
+      status: 400,
+    });
+    await expect(verification.attest({ ...base, subgroups: [] })).rejects.toMatchObject({
       code: 'verification.subgroups_required',
     });
-    await expect(
-      verification.recordVerification({ ...base, expiresAt: new Date(START.getTime() - 1) }),
-    ).rejects.toMatchObject({ code: 'verification.invalid' });
-    await expect(verification.recordVerification({ ...base, method: ' ' })).rejects.toMatchObject({
+    await expect(verification.attest({ ...base, expiresAt: new Date(Number.NaN) })).rejects.toMatchObject({
+      code: 'verification.invalid',
+    });
+    await expect(verification.attest({ ...base, method: ' ' })).rejects.toMatchObject({
       code: 'verification.invalid',
     });
     await expect(
-      verification.recordVerification({ ...base, status: 'pending', verifiedAt: START }),
-    ).rejects.toMatchObject({ code: 'verification.invalid' });
-    await expect(
-      verification.recordVerification({ ...base, userId: randomBytes(16).toString('hex') }),
+      verification.attest({ ...base, userId: randomBytes(16).toString('hex') }),
     ).rejects.toMatchObject({ code: 'verification.unknown_user', status: 404 });
     expect(await verification.listForUser(userId)).toEqual([]);
   });
@@ -146,26 +165,17 @@ describeEachDatabase('verifications', (target: TestDatabase) => {
   it('reports status per requested community, in order, skipping scopes that are not communities', async () => {
     const { verification } = setup();
     const userId = await insertUser();
-    await verification.recordVerification({
+    await verification.attest({
       userId,
       community: 'military',
       subgroups: ['Service Member'],
       method: 'email_code',
     });
-    await verification.recordVerification({
-      userId,
-      community: 'student',
-      subgroups: [],
-      method: 'document',
-      status: 'pending',
-    });
-    await verification.recordVerification({
-      userId,
-      community: 'teacher',
-      subgroups: ['Teacher'],
-      method: 'document',
-      status: 'rejected',
-    });
+    const student = await verification.start({ userId, community: 'student', method: 'document' });
+    await verification.submitEvidence(student.id, { kind: 'document', details: {} });
+    const teacher = await verification.start({ userId, community: 'teacher', method: 'document' });
+    await verification.submitEvidence(teacher.id, { kind: 'document', details: {} });
+    await verification.reject(teacher.id, { reasonCode: 'illegible' });
     expect(
       await verification.statusFor(userId, ['openid', 'student', 'military', 'teacher', 'nurse', 'nope']),
     ).toEqual([
@@ -184,7 +194,7 @@ describeEachDatabase('verifications', (target: TestDatabase) => {
   it('never reports an expired verification as verified', async () => {
     const { verification, clock } = setup();
     const userId = await insertUser();
-    const recorded = await verification.recordVerification({
+    const recorded = await verification.attest({
       userId,
       community: 'military',
       subgroups: ['Veteran'],
@@ -212,7 +222,7 @@ describeEachDatabase('verifications', (target: TestDatabase) => {
   it('reports the most recent current verification, falling back to an older one when the newer expired', async () => {
     const { verification, clock } = setup();
     const userId = await insertUser();
-    await verification.recordVerification({
+    await verification.attest({
       userId,
       community: 'military',
       subgroups: ['Service Member'],
@@ -220,7 +230,7 @@ describeEachDatabase('verifications', (target: TestDatabase) => {
       attributes: { military_branch: 'Navy' },
     });
     clock.advance(10 * DAY);
-    const newer = await verification.recordVerification({
+    const newer = await verification.attest({
       userId,
       community: 'military',
       subgroups: ['Veteran'],
@@ -250,7 +260,7 @@ describeEachDatabase('verifications', (target: TestDatabase) => {
   it("deletes a user's verifications with the user", async () => {
     const { verification } = setup();
     const userId = await insertUser();
-    await verification.recordVerification({
+    await verification.attest({
       userId,
       community: 'nurse',
       subgroups: ['Nurse'],

@@ -68,7 +68,8 @@ describe('vetted apps create and vetted users create, while the server runs', ()
     const user = JSON.parse(userRun.stdout) as { uuid: string; email: string; verifications: unknown[] };
     expect(user.uuid).toMatch(/^[0-9a-f]{32}$/);
     expect(user.verifications).toEqual([
-      { community: 'military', subgroups: ['Veteran'], expires_at: expect.any(String) },
+      // Veterans stay Veterans: no expiry (migration 0005).
+      { community: 'military', subgroups: ['Veteran'], expires_at: null },
     ]);
 
     const server = { config: { baseUrl } };

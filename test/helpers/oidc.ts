@@ -82,7 +82,7 @@ export async function registerUser(
     birthDate: options.birthDate,
   });
   for (const [community, subgroup] of options.verify ?? []) {
-    await server.services.verification.recordVerification({
+    await server.services.verification.attest({
       userId: user.id,
       community,
       subgroups: [subgroup],

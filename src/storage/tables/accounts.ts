@@ -15,6 +15,8 @@ export interface UsersTable {
   email_verified_at: number | null;
   created_at: number;
   updated_at: number;
+  /** A sandbox test persona's `<community>:<outcome>` (verification/sources/sandbox.ts); null for real users */
+  test_persona: string | null;
 }
 
 export interface OneTimeCodesTable {
@@ -50,8 +52,26 @@ export interface OutboxMessagesTable {
   created_at: number;
 }
 
+/** Roles that open Vetted's own staff areas: `admin`, `reviewer`. */
+export interface UserRolesTable {
+  user_id: string;
+  role: string;
+  created_at: number;
+}
+
+/** Signed-in browsers on Vetted's own pages (my verifications, the reviewer area); the id is stored hashed. */
+export interface WebSessionsTable {
+  id_hash: string;
+  user_id: string;
+  created_at: number;
+  last_seen_at: number;
+  expires_at: number;
+}
+
 export interface AccountTables {
   users: UsersTable;
+  user_roles: UserRolesTable;
+  web_sessions: WebSessionsTable;
   one_time_codes: OneTimeCodesTable;
   rate_limits: RateLimitsTable;
   outbox_messages: OutboxMessagesTable;

@@ -42,7 +42,7 @@ describe('attributes API: payloads, typed values, verification status, JSONP', (
 
   it('releases typed values: age as an integer, community attributes as booleans and dates', async () => {
     const user = await registerUser(server, { birthDate: '1985-03-14', verify: [['military', 'Retiree']] });
-    await server.services.verification.recordVerification({
+    await server.services.verification.attest({
       userId: user.id,
       community: 'alumni',
       subgroups: ['Alumni'],
@@ -100,18 +100,17 @@ describe('attributes API: payloads, typed values, verification status, JSONP', (
   it('does not report an expired verification as verified', async () => {
     const user = await registerUser(server);
     const token = await tokenFor(user);
-    await server.services.verification.recordVerification({
+    await server.services.verification.attest({
       userId: user.id,
       community: 'military',
       subgroups: ['Service Member'],
       method: 'operator',
-      verifiedAt: new Date(Date.now() - 400 * 86_400_000),
       expiresAt: new Date(Date.now() - 86_400_000),
     });
     const v3 = await attributes(server, token);
     expect(v3.json?.status).toEqual([{ group: 'military', subgroups: [], verified: false }]);
     expect((await attributes(server, token, { path: V2 })).json?.verified).toBe(false);
-    await server.services.verification.recordVerification({
+    await server.services.verification.attest({
       userId: user.id,
       community: 'military',
       subgroups: ['Veteran'],
