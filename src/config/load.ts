@@ -31,6 +31,7 @@ export interface Config {
   metricsToken: string | undefined;
   mail: MailConfig;
   refreshTokenReuseSeconds: number;
+  blobStore: { kind: 'local'; folder: string } | { kind: 'database' };
 }
 
 /** Thrown when the environment does not describe a valid configuration; each problem names its key. */
@@ -105,6 +106,11 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     metricsToken: settings.VETTED_METRICS_TOKEN,
     mail: Object.freeze({ smtpUrl: settings.VETTED_SMTP_URL, from: settings.VETTED_MAIL_FROM }),
     refreshTokenReuseSeconds: settings.VETTED_REFRESH_TOKEN_REUSE_SECONDS,
+    blobStore: Object.freeze(
+      settings.VETTED_BLOB_STORE === 'database'
+        ? { kind: 'database' as const }
+        : { kind: 'local' as const, folder: resolve(dataDir, 'blobs') },
+    ),
   });
 }
 

@@ -138,6 +138,12 @@ export const configSchema = z.object({
     .regex(/^[^\r\n]*@[^\r\n]*$/, 'must be an address, e.g. `Vetted <no-reply@example.com>`')
     .default('Vetted <no-reply@localhost>')
     .describe('The `From` of the mail Vetted sends, an address with an optional display name.'),
+  VETTED_BLOB_STORE: z
+    .enum(['local', 'database'], 'must be local or database')
+    .default('local')
+    .describe(
+      'Where uploaded evidence (document images) is kept, always encrypted with the master key: `local` is the folder `<VETTED_DATA_DIR>/blobs`; `database` keeps it in the database, for several instances sharing one PostgreSQL.',
+    ),
   VETTED_REFRESH_TOKEN_REUSE_SECONDS: integer(0, 300)
     .default(30)
     .describe(
