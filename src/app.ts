@@ -1,6 +1,8 @@
 import { Router } from '@koa/router';
 import Koa from 'koa';
+import { accountRoutes } from './account/routes.ts';
 import { csrfProtection } from './http/csrf.ts';
+import { multipartForm } from './http/multipart.ts';
 import { errorHandler } from './http/error-handler.ts';
 import { createHttpMetrics } from './http/metrics.ts';
 import { requestContext } from './http/request-context.ts';
@@ -15,7 +17,10 @@ import { findAccessToken } from './oidc/access-tokens.ts';
 import { verifyDpopProof } from './oidc/dpop.ts';
 import { createVettedOidc } from './oidc/wiring.ts';
 import type { Services } from './services.ts';
+import { reviewRoutes } from './review/routes.ts';
+import { MAX_UPLOAD_BYTES } from './verification/evidence/upload-check.ts';
 import { staticRoutes } from './web/static-routes.ts';
+import { renderError } from './web/views/error.ts';
 
 /** The HTTP application: composition only, no I/O of its own, so tests can mount it on any port. */
 export function createApp(services: Services): Koa<AppState> {
@@ -40,6 +45,22 @@ export function createApp(services: Services): Koa<AppState> {
       accounts: services.accounts,
       applications: services.applications,
       verification: services.verification,
+      engine: services.engine,
+      uploadForm: multipartForm({
+        maxFileBytes: MAX_UPLOAD_BYTES,
+        maxFiles: 2,
+        maxRequestBytes: 2 * MAX_UPLOAD_BYTES + 256 * 1024,
+        refuse: (ctx, status, message) => {
+          ctx.status = status;
+          ctx.type = 'html';
+          ctx.body = renderError({
+            status,
+            title: status === 413 ? 'This upload is too large' : 'This upload could not be read',
+            message,
+            requestId: (ctx.state as { requestId?: string }).requestId ?? '',
+          });
+        },
+      }),
       saveConsent: (accountId, clientId, grantId) =>
         services.oidcModels.saveConsent(accountId, clientId, grantId, services.clock.now().getTime()),
     },
@@ -67,6 +88,22 @@ export function createApp(services: Services): Koa<AppState> {
       }),
     isCommunity: (scope) => services.communities.isCommunityScope(scope),
   });
+  const sessions = { accounts: services.accounts, webSessions: services.webSessions, secure };
+  accountRoutes(
+    router,
+    {
+      ...sessions,
+      verification: services.verification,
+      communities: services.communities,
+      documentCount: async (id) => (await services.documents.listForVerification(id)).length,
+    },
+    csrfProtection({ secure }),
+  );
+  reviewRoutes(
+    router,
+    { ...sessions, review: services.review, roles: services.roles },
+    csrfProtection({ secure }),
+  );
   if (config.env === 'development') devRoutes(router, { outbox: services.outbox });
 
   app.use(metrics.middleware);

@@ -3,9 +3,11 @@ import { ConfigError, describeConfig, loadConfig, unknownSettings, type Config }
 import { loadMasterKey } from './keys/master-key.ts';
 import { signingAlgorithms, type SigningAlgorithm, type SigningKeyInfo } from './keys/signing-keys.ts';
 import { isAppError } from './lib/app-error.ts';
+import { registerAdminCommands } from './cli/admin.ts';
 import { registerAppCommands } from './cli/apps.ts';
 import { print, withServices, type JsonOption } from './cli/context.ts';
 import { registerUserCommands } from './cli/users.ts';
+import { registerVerificationCommands } from './cli/verifications.ts';
 import { EXIT_CONFIG, serve } from './serve.ts';
 
 /** Exit code for a command line that could not be understood. */
@@ -105,6 +107,8 @@ export function buildProgram(): Command {
 
   registerAppCommands(program);
   registerUserCommands(program);
+  registerVerificationCommands(program);
+  registerAdminCommands(program);
 
   const config = program.command('config').description('Inspect the configuration.');
   config

@@ -1,7 +1,9 @@
 import { createAccountService } from './accounts/account-service.ts';
 import { createOneTimeCodeRepository } from './accounts/one-time-code-repository.ts';
 import { createOneTimeCodeService } from './accounts/one-time-codes.ts';
+import { createRoleService } from './accounts/roles.ts';
 import { createUserRepository } from './accounts/user-repository.ts';
+import { createWebSessionService } from './accounts/web-sessions.ts';
 import { createAttributeService } from './attributes/attribute-service.ts';
 import { createAuditRepository } from './audit/audit-repository.ts';
 import { createAuditService } from './audit/audit-service.ts';
@@ -21,11 +23,27 @@ import { createModelRepository } from './oidc/model-repository.ts';
 import { createApplicationRepository } from './partners/application-repository.ts';
 import { createApplicationService, standardScopes } from './partners/application-service.ts';
 import { createDatabaseRateLimiter } from './rate-limits/database-rate-limiter.ts';
+import { createBlobStore } from './storage/blobs.ts';
 import type { Database } from './storage/database.ts';
 import { pendingMigrations } from './storage/migrate.ts';
 import { createCommunityRepository } from './verification/community-repository.ts';
 import { createCommunityService } from './verification/community-service.ts';
 import { createVerificationRepository } from './verification/verification-repository.ts';
+import { createVerificationEngine } from './verification/engine.ts';
+import { createDocumentEvidence } from './verification/evidence/documents.ts';
+import { createEmailDomainMethod } from './verification/methods/email-domain.ts';
+import {
+  createEmailDomainRuleRepository,
+  createEmailDomainRules,
+} from './verification/methods/email-domain-rules.ts';
+import { createReviewService } from './verification/review.ts';
+import {
+  createRegistrySourceRepository,
+  REGISTRY_SECRET_PURPOSE,
+} from './verification/sources/registry-repository.ts';
+import { createRosterRepository } from './verification/sources/roster-repository.ts';
+import { createRosterSource } from './verification/sources/roster-source.ts';
+import { createSandboxSource } from './verification/sources/sandbox.ts';
 import { createVerificationService } from './verification/verification-service.ts';
 
 const HOUR_MS = 3_600_000;
@@ -57,23 +75,67 @@ export function createServices(deps: ServiceDeps) {
     clock,
     cacheSeconds: config.keyCacheSeconds,
   });
+  const documents = createDocumentEvidence({
+    db,
+    blobs: createBlobStore(config, db, masterKey, clock),
+    ids,
+    clock,
+  });
+  const verificationRepository = createVerificationRepository(db);
   const verification = createVerificationService({
-    repository: createVerificationRepository(db),
+    repository: verificationRepository,
     communities,
     audit,
     clock,
     ids,
+    beforeDelete: (gone) => documents.deleteForVerification(gone.id),
   });
   const codeRepository = createOneTimeCodeRepository(db);
   const rateLimiter = createDatabaseRateLimiter(db, clock);
+  const mailer = createMailer(config, db, { clock, ids });
+  const codes = createOneTimeCodeService({ repository: codeRepository, masterKey, clock, ids });
   const accounts = createAccountService({
     users: createUserRepository(db),
-    codes: createOneTimeCodeService({ repository: codeRepository, masterKey, clock, ids }),
-    mailer: createMailer(config, db, { clock, ids }),
+    codes,
+    mailer,
     audit,
     clock,
     rateLimiter,
     logger,
+  });
+  const emailRules = createEmailDomainRules({
+    repository: createEmailDomainRuleRepository(db),
+    communities,
+    ids,
+    clock,
+  });
+  const rosters = createRosterRepository(db);
+  const registries = createRegistrySourceRepository(db, createSecretBox(masterKey, REGISTRY_SECRET_PURPOSE));
+  const rosterSource = createRosterSource(rosters);
+  const engine = createVerificationEngine({
+    verification,
+    communities,
+    emailMethod: createEmailDomainMethod({ rules: emailRules, codes, mailer, rateLimiter, clock }),
+    emailRules,
+    documents,
+    async organizationSources(community) {
+      const hasRoster = (await rosters.listRosters(community.handle)).length > 0;
+      return [...(hasRoster ? [rosterSource] : []), ...(await registries.toSources([community]))];
+    },
+    sandbox: createSandboxSource(clock),
+    rateLimiter,
+    clock,
+  });
+  const review = createReviewService({
+    verification,
+    repository: verificationRepository,
+    documents,
+    accounts,
+    communities,
+    mailer,
+    clock,
+    logger,
+    accountUrl: `${config.baseUrl}/account/verifications`,
   });
   const hasher = createTokenHasher(masterKey);
   const applications = createApplicationService({
@@ -85,6 +147,13 @@ export function createServices(deps: ServiceDeps) {
     knownScopes: async () => new Set([...standardScopes, ...(await communities.handles())]),
   });
   const attributes = createAttributeService({ accounts, applications, verification, clock });
+  const roles = createRoleService({ db, audit, clock });
+  const webSessions = createWebSessionService({
+    db,
+    hasher: createTokenHasher(masterKey, 'web-sessions'),
+    clock,
+    ids,
+  });
   const oidcModels = createModelRepository(db);
   const sweeper = createSweeper({
     clock,
@@ -95,6 +164,9 @@ export function createServices(deps: ServiceDeps) {
       { name: 'one_time_codes', run: (now) => codeRepository.deleteExpired(now) },
       // Sign-in failure counters are forgotten after a day without failures (rate-limits/sign-in-guard.ts).
       { name: 'rate_limits', run: () => rateLimiter.deleteStale(25 * HOUR_MS) },
+      { name: 'web_sessions', run: () => webSessions.sweep() },
+      // Verifications read as unverified from the moment they expire; this records (and audits) it.
+      { name: 'verifications_expired', run: () => verification.expireDue() },
     ],
   });
   return {
@@ -106,10 +178,18 @@ export function createServices(deps: ServiceDeps) {
     keys,
     communities,
     verification,
+    engine,
+    review,
+    documents,
+    emailRules,
+    rosters,
+    registries,
     accounts,
     applications,
     attributes,
     hasher,
+    roles,
+    webSessions,
     oidcModels,
     sweeper,
     outbox: createOutboxRepository(db),

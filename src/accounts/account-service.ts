@@ -32,6 +32,8 @@ export interface User {
   birthDate: string | null;
   createdAt: Date;
   updatedAt: Date;
+  /** A sandbox test persona's `<community>:<outcome>` (verification/sources/sandbox.ts); null for real users. */
+  testPersona: string | null;
 }
 
 export const EMAIL_VERIFICATION = 'email_verification';
@@ -60,7 +62,11 @@ export function createAccountService(deps: AccountServiceDeps) {
   const newUserId = deps.newUserId ?? (() => randomBytes(16).toString('hex'));
   const subject = (id: string) => ({ type: 'user', id });
 
-  async function create(valid: ValidUserInput, emailVerified: boolean): Promise<UserRow> {
+  async function create(
+    valid: ValidUserInput,
+    emailVerified: boolean,
+    testPersona: string | null = null,
+  ): Promise<UserRow> {
     if ((await users.findByEmailNormalized(valid.emailNormalized)) !== undefined) {
       throw accountErrors.emailTaken();
     }
@@ -77,6 +83,7 @@ export function createAccountService(deps: AccountServiceDeps) {
       emailVerifiedAt: emailVerified ? now : null,
       createdAt: now,
       updatedAt: now,
+      testPersona,
     };
     // The check above is only a shortcut; the unique index decides when two sign-ups race.
     if (!(await users.insertIfEmailFree(row))) throw accountErrors.emailTaken();
@@ -134,6 +141,29 @@ export function createAccountService(deps: AccountServiceDeps) {
         actor,
         subject: subject(row.id),
         data: { via: 'operator', emailVerified: true, hasPassword: row.passwordHash !== null },
+      });
+      return toUser(row);
+    },
+
+    /**
+     * Creates (or finds) a sandbox test persona (`<community>:<outcome>`, verification/sources/sandbox.ts):
+     * an account with a confirmed email whose verifications have a fixed outcome in sandbox applications.
+     */
+    async ensureTestPersona(
+      input: OperatorUserInput & { password: string; persona: string },
+      actor: Actor = { type: 'operator' },
+    ): Promise<User> {
+      const existing = await users.findByEmailNormalized(normalizeEmail(input.email));
+      if (existing !== undefined) {
+        if (existing.testPersona !== input.persona) throw accountErrors.emailTaken();
+        return toUser(existing);
+      }
+      const valid = validateUserInput(input, { now: clock.now(), passwordRequired: true });
+      const row = await create(valid, true, input.persona);
+      await audit.record('user.created', {
+        actor,
+        subject: subject(row.id),
+        data: { via: 'test_persona', persona: input.persona },
       });
       return toUser(row);
     },
@@ -247,5 +277,6 @@ function toUser(row: UserRow): User {
     birthDate: row.birthDate,
     createdAt: new Date(row.createdAt),
     updatedAt: new Date(row.updatedAt),
+    testPersona: row.testPersona,
   };
 }

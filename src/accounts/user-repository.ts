@@ -16,6 +16,8 @@ export interface UserRow {
   emailVerifiedAt: number | null;
   createdAt: number;
   updatedAt: number;
+  /** A sandbox test persona's `<community>:<outcome>`; null for real users. */
+  testPersona: string | null;
 }
 
 export function createUserRepository(db: Kysely<Schema>) {
@@ -48,6 +50,7 @@ export function createUserRepository(db: Kysely<Schema>) {
           email_verified_at: user.emailVerifiedAt,
           created_at: user.createdAt,
           updated_at: user.updatedAt,
+          test_persona: user.testPersona,
         })
         .onConflict((conflict) => conflict.column('email_normalized').doNothing())
         .executeTakeFirst();
@@ -94,5 +97,6 @@ function fromRow(row: Selectable<UsersTable>): UserRow {
     emailVerifiedAt: row.email_verified_at,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
+    testPersona: row.test_persona,
   };
 }

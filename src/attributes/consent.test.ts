@@ -60,7 +60,7 @@ describe('consent fields', () => {
         ...v3.status.map(
           (entry) =>
             `${entry.group === 'military' ? 'Military' : 'Alumni'} status` +
-            (entry.verified ? `: ${entry.subgroups.join(', ')}` : ''),
+            (entry.verified ? `: ${entry.subgroups.join(', ')}` : ': not verified'),
         ),
       ];
       expect(labels).toEqual(expected);
@@ -72,7 +72,7 @@ describe('consent fields', () => {
       if ('zip' in v2) expect(labels).toContain('ZIP code');
       if (v2.group !== null) {
         const community = `${v2.group === 'military' ? 'Military' : 'Alumni'} status`;
-        expect(labels).toContain(v2.affiliation === null ? community : `${community}: ${v2.affiliation}`);
+        expect(labels).toContain(`${community}: ${v2.affiliation ?? 'not verified'}`);
       }
     }
   });

@@ -83,7 +83,7 @@ export function fieldsForConsent(input: ReleaseInput): string[] {
     ...release.status.map((standing) =>
       standing.verified && standing.subgroups.length > 0
         ? `${standing.name} status: ${standing.subgroups.join(', ')}`
-        : `${standing.name} status`,
+        : `${standing.name} status: not verified`,
     ),
   ];
 }

@@ -9,6 +9,8 @@ export const auditEvents = [
   'user.sign_in_failed',
   'user.locked',
   'user.unlocked',
+  'user.role_granted',
+  'user.role_revoked',
   'application.created',
   'application.status_changed',
   'verification.started',

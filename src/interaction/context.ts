@@ -1,8 +1,9 @@
-import type { Context } from 'koa';
+import type { Context, Middleware } from 'koa';
 import type { Provider } from '../oidc/errors.ts';
 import type { AccountService } from '../accounts/account-service.ts';
 import type { ApplicationService } from '../partners/application-service.ts';
 import type { Application } from '../partners/application.ts';
+import type { VerificationEngine } from '../verification/engine.ts';
 import type { VerificationService } from '../verification/verification-service.ts';
 
 export interface InteractionDeps {
@@ -10,6 +11,10 @@ export interface InteractionDeps {
   accounts: AccountService;
   applications: ApplicationService;
   verification: VerificationService;
+  /** The verify step's methods (email code, documents, organizations' records, the sandbox). */
+  engine: VerificationEngine;
+  /** Parses the upload form (multipart), within the upload limits. */
+  uploadForm: Middleware;
   /** Remembers the grant in which an account consented to a client, across sessions. */
   saveConsent(accountId: string, clientId: string, grantId: string): Promise<void>;
 }

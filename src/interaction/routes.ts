@@ -1,6 +1,6 @@
-import { bodyParser } from '@koa/bodyparser';
 import type { Router } from '@koa/router';
 import type { Context, Middleware } from 'koa';
+import { formBody } from '../http/form-body.ts';
 import { errors } from '../oidc/errors.ts';
 import { renderError } from '../web/views/error.ts';
 import { decideConsent, showConsent } from './consent-handlers.ts';
@@ -14,6 +14,15 @@ import {
   signUp,
   verifyEmail,
 } from './sign-in-handlers.ts';
+import {
+  checkVerifyOrganization,
+  confirmVerifyEmail,
+  runVerifySandbox,
+  sendVerifyEmail,
+  showVerify,
+  skipVerify,
+  submitVerifyDocument,
+} from './verify-handlers.ts';
 
 type Handler = (ctx: Context, interaction: InteractionContext, deps: InteractionDeps) => Promise<void>;
 
@@ -63,30 +72,6 @@ async function load(ctx: Context, deps: InteractionDeps): Promise<InteractionCon
   };
 }
 
-/** Parses the form; a body it refuses (too large, unreadable) is answered with a page in Vetted's look. */
-function formBody(): Middleware {
-  const parse = bodyParser({ enableTypes: ['form'], formLimit: '16kb' }) as Middleware;
-  return async (ctx, next) => {
-    try {
-      // Parse only: the rest of the chain runs below, outside this error handling.
-      await parse(ctx, () => Promise.resolve());
-    } catch (error) {
-      const status = (error as { status?: unknown }).status;
-      if (typeof status !== 'number' || status < 400 || status >= 500) throw error;
-      ctx.status = status;
-      ctx.type = 'html';
-      ctx.body = renderError({
-        status,
-        title: status === 413 ? 'This form is too large' : 'This form could not be read',
-        message: 'Go back, check what you entered and try again.',
-        requestId: ctx.state.requestId as string,
-      });
-      return;
-    }
-    await next();
-  };
-}
-
 async function show(ctx: Context, interaction: InteractionContext, deps: InteractionDeps): Promise<void> {
   const prompt = interaction.details.prompt.name;
   if (prompt === 'login') {
@@ -97,6 +82,7 @@ async function show(ctx: Context, interaction: InteractionContext, deps: Interac
     else showSignIn(ctx, interaction);
     return;
   }
+  if (prompt === 'verify') return showVerify(ctx, interaction, deps);
   if (prompt === 'consent' && (await showConsent(ctx, interaction, deps))) return;
   ctx.status = 409;
   ctx.type = 'html';
@@ -128,4 +114,11 @@ export function interactionRoutes(router: Router, deps: InteractionDeps, csrf: M
   router.post('/interaction/:uid/verify-email', ...forms, step(deps, verifyEmail));
   router.post('/interaction/:uid/resend-code', ...forms, step(deps, resendCode));
   router.post('/interaction/:uid/consent', ...forms, step(deps, decideConsent));
+  router.post('/interaction/:uid/verify/email', ...forms, step(deps, sendVerifyEmail));
+  router.post('/interaction/:uid/verify/email-code', ...forms, step(deps, confirmVerifyEmail));
+  router.post('/interaction/:uid/verify/organization', ...forms, step(deps, checkVerifyOrganization));
+  router.post('/interaction/:uid/verify/sandbox', ...forms, step(deps, runVerifySandbox));
+  router.post('/interaction/:uid/verify/skip', ...forms, step(deps, skipVerify));
+  // Multipart: the upload parser puts the fields (and _csrf) where the CSRF check reads them.
+  router.post('/interaction/:uid/verify/document', deps.uploadForm, csrf, step(deps, submitVerifyDocument));
 }

@@ -41,8 +41,11 @@ export interface ProviderHooks {
   saveEidForGrant(grantId: string, eid: string | null): Promise<void>;
   /** The grant in which this account already consented to this client, across sessions. */
   rememberedGrantId(accountId: string, clientId: string): Promise<string | undefined>;
-  /** Whether the account must prove membership of a requested community before consenting (issue 4). */
-  needsVerification(accountId: string, scopes: string[]): Promise<boolean>;
+  /**
+   * Whether the account must prove membership of a requested community before consenting; `deferred` are
+   * the communities the user chose to go on without in this authorization.
+   */
+  needsVerification(accountId: string, scopes: string[], deferred: string[]): Promise<boolean>;
   /** Renders an HTML error page for errors that cannot go back to the partner. */
   renderErrorPage(input: { status: number; error: string; description: string | undefined }): string;
   /** Renders the page that confirms signing out (RP-initiated logout); `form` must be embedded as is. */
@@ -65,6 +68,12 @@ function lifetime(pick: (settings: ReturnType<typeof vettedSettingsOf>) => numbe
     pick(vettedSettingsOf(client)) ?? fallback;
 }
 
+/** The communities the user chose to go on without (interaction/verify-state.ts keeps them in the result). */
+function deferredIn(result: unknown): string[] {
+  const deferred = (result as { vetted?: { deferred?: unknown } } | undefined)?.vetted?.deferred;
+  return Array.isArray(deferred) ? deferred.filter((item): item is string => typeof item === 'string') : [];
+}
+
 function interactions(hooks: ProviderHooks) {
   const policy = interactionPolicy.base();
   // The hook point for community verification: between sign-in and consent.
@@ -78,7 +87,7 @@ function interactions(hooks: ProviderHooks) {
           const accountId = ctx.oidc.session?.accountId;
           if (accountId === undefined) return interactionPolicy.Check.NO_NEED_TO_PROMPT;
           const scopes = [...ctx.oidc.requestParamScopes];
-          return (await hooks.needsVerification(accountId, scopes))
+          return (await hooks.needsVerification(accountId, scopes, deferredIn(ctx.oidc.result)))
             ? interactionPolicy.Check.REQUEST_PROMPT
             : interactionPolicy.Check.NO_NEED_TO_PROMPT;
         },

@@ -41,9 +41,12 @@ export function createVettedOidc(services: Services) {
           updated_at: Math.floor(user.updatedAt.getTime() / 1000),
         };
       },
-      // Community verification (the next step of the journey) plugs in here; until a community offers a way
-      // to verify, users continue to consent and partners see `verified: false` in the status.
-      needsVerification: () => Promise.resolve(false),
+      // The verify step (interaction/verify-handlers.ts): a requested community the user is not verified for,
+      // unless they chose to go on without it in this authorization.
+      async needsVerification(accountId, scopes, deferred) {
+        const unverified = await services.verification.unverifiedCommunities(accountId, scopes);
+        return unverified.some((community) => !deferred.includes(community.handle));
+      },
       renderErrorPage: ({ status, error, description }) =>
         renderError({
           status,

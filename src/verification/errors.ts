@@ -1,3 +1,4 @@
+import { RetryLaterError } from '../accounts/errors.ts';
 import { AppError } from '../lib/app-error.ts';
 
 export const verificationErrors = {
@@ -38,6 +39,12 @@ export const verificationErrors = {
       status: 409,
       message: 'This verification was changed meanwhile; reload it and try again.',
       detail: { id },
+    }),
+  uploadsThrottled: (retryAfterMs: number) =>
+    new RetryLaterError({
+      code: 'verification.uploads_throttled',
+      message: 'You have uploaded many documents in a short time. Wait a while and try again.',
+      retryAfterMs,
     }),
   invalid: (message: string) => new AppError({ code: 'verification.invalid', status: 400, message }),
   unknownUser: (userId: string, cause: unknown) =>

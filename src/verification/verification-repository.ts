@@ -179,31 +179,25 @@ export function createVerificationRepository(db: Kysely<Schema>) {
     },
 
     /**
-     * How many other users have a verification of `community` whose email evidence is at `domain` since
-     * `since`: many accounts proving one community through one domain is a signal for reviewers.
+     * How many other users whose account email is at `domain` have a verification of `community` started
+     * since `since`: many accounts of one organization proving one community at once deserve a second look.
      */
-    async countOtherUsersWithEmailDomain(input: {
+    async countOtherUsersOnDomain(input: {
       community: string;
       domain: string;
       exceptUserId: string;
       since: number;
     }): Promise<number> {
-      const rows = await db
-        .selectFrom('verification_evidence')
-        .innerJoin('verifications', 'verifications.id', 'verification_evidence.verification_id')
-        .select(['verifications.user_id', 'verification_evidence.details'])
-        .where('verification_evidence.kind', '=', 'email_address')
+      const row = await db
+        .selectFrom('verifications')
+        .innerJoin('users', 'users.id', 'verifications.user_id')
+        .select((eb) => eb.fn.count<number | string>('verifications.user_id').distinct().as('count'))
         .where('verifications.community', '=', input.community)
         .where('verifications.user_id', '!=', input.exceptUserId)
-        .where('verification_evidence.created_at', '>=', input.since)
-        .execute();
-      const users = new Set<string>();
-      for (const row of rows) {
-        const address = (JSON.parse(row.details) as { address?: unknown }).address;
-        if (typeof address === 'string' && address.toLowerCase().endsWith(`@${input.domain}`))
-          users.add(row.user_id);
-      }
-      return users.size;
+        .where('verifications.created_at', '>=', input.since)
+        .where('users.email_normalized', 'like', `%@${input.domain.replace(/[%_\\]/g, '')}`)
+        .executeTakeFirstOrThrow();
+      return Number(row.count);
     },
   };
 }

@@ -122,3 +122,112 @@ export function heading(title: string, client: ClientSummary | undefined, fallba
       ${client === undefined ? fallback : html`to continue to <strong class="client-name">${client.name}</strong>`}
     </p>`;
 }
+
+export interface ChoiceOption {
+  value: string;
+  label: string;
+}
+
+/** A labelled select; its hint and error are tied to it like a field's. */
+export function selectField(options: {
+  name: string;
+  label: string;
+  choices: readonly ChoiceOption[];
+  value?: string | undefined;
+  hint?: string;
+  error?: string | undefined;
+  required?: boolean;
+  /** A first, empty choice ("Choose…") so that nothing is preselected. */
+  placeholder?: string;
+}): SafeHtml {
+  const id = fieldId(options.name);
+  const hintId = options.hint === undefined ? undefined : `${id}-hint`;
+  const errorId = options.error === undefined ? undefined : `${id}-error`;
+  const describedBy = [hintId, errorId].filter((part) => part !== undefined).join(' ');
+  const select = attributes({
+    class: 'field__input field__select',
+    id,
+    name: options.name,
+    required: options.required ?? false,
+    'aria-describedby': describedBy === '' ? undefined : describedBy,
+    'aria-invalid': errorId === undefined ? undefined : 'true',
+  });
+  return html`<div class="field${errorId === undefined ? '' : ' field--error'}">
+    <label class="field__label" for="${id}">${options.label}</label>
+    ${hintId !== undefined && html`<p class="field__hint" id="${hintId}">${options.hint}</p>`}
+    ${
+      errorId !== undefined &&
+      html`<p class="field__error" id="${errorId}">
+        <span class="visually-hidden">Error: </span>${options.error}
+      </p>`
+    }
+    <select${select}>
+      ${options.placeholder !== undefined && html`<option value="">${options.placeholder}</option>`}
+      ${options.choices.map(
+        (choice) =>
+          html`<option${attributes({ value: choice.value, selected: choice.value === options.value })}>${choice.label}</option>`,
+      )}
+    </select>
+  </div>`;
+}
+
+/** A labelled file input limited to the given types (the server checks the content anyway). */
+export function fileField(options: {
+  name: string;
+  label: string;
+  accept: string;
+  hint?: string;
+  error?: string | undefined;
+  required?: boolean;
+}): SafeHtml {
+  const id = fieldId(options.name);
+  const hintId = options.hint === undefined ? undefined : `${id}-hint`;
+  const errorId = options.error === undefined ? undefined : `${id}-error`;
+  const describedBy = [hintId, errorId].filter((part) => part !== undefined).join(' ');
+  const input = attributes({
+    class: 'field__input field__file',
+    id,
+    name: options.name,
+    type: 'file',
+    accept: options.accept,
+    required: options.required ?? false,
+    'aria-describedby': describedBy === '' ? undefined : describedBy,
+    'aria-invalid': errorId === undefined ? undefined : 'true',
+  });
+  return html`<div class="field${errorId === undefined ? '' : ' field--error'}">
+    <label class="field__label" for="${id}">${options.label}</label>
+    ${hintId !== undefined && html`<p class="field__hint" id="${hintId}">${options.hint}</p>`}
+    ${
+      errorId !== undefined &&
+      html`<p class="field__error" id="${errorId}">
+        <span class="visually-hidden">Error: </span>${options.error}
+      </p>`
+    }
+    <input${input} />
+  </div>`;
+}
+
+/** A multi-line text input. */
+export function textareaField(options: {
+  name: string;
+  label: string;
+  value?: string | undefined;
+  hint?: string;
+  maxlength?: number;
+}): SafeHtml {
+  const id = fieldId(options.name);
+  const hintId = options.hint === undefined ? undefined : `${id}-hint`;
+  const textarea = attributes({
+    class: 'field__input field__textarea',
+    id,
+    name: options.name,
+    rows: 3,
+    maxlength: options.maxlength,
+    'aria-describedby': hintId,
+  });
+  return html`<div class="field">
+    <label class="field__label" for="${id}">${options.label}</label>
+    ${hintId !== undefined && html`<p class="field__hint" id="${hintId}">${options.hint}</p>`}
+    <textarea${textarea}>${options.value ?? ''}</textarea>
+  </div>`;
+}

@@ -114,13 +114,18 @@ describeRequiring('browser journeys in Chromium', missingChromium, () => {
     await codeField.fill(code ?? '');
     await page.getByRole('button', { name: 'Verify email' }).click();
 
+    // Not a verified member yet: the verify step offers the community's ways; this journey goes on without.
+    await page.getByRole('heading', { name: 'Verify your military status' }).waitFor();
+    expect(await page.title()).toBe('Verify your military status · Vetted');
+    await page.getByRole('button', { name: 'Continue without verifying' }).click();
+
     expect(await consentItems(page)).toEqual([
       'First name',
       'Last name',
       'Email',
       'Unique identifier',
       'ZIP code',
-      'Military status',
+      'Military status: not verified',
     ]);
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toContain('Partner Shop');
     await page.getByRole('button', { name: 'Allow' }).click();

@@ -153,14 +153,15 @@ export interface JourneyResult {
 }
 
 /**
- * Follows an authorization through Vetted's pages: signs in with `user` when asked, answers consent with
- * `decision`, and stops at the first redirect leaving Vetted or at a page it does not know how to answer.
+ * Follows an authorization through Vetted's pages: signs in with `user` when asked, goes on without
+ * verifying when asked to verify a community (unless `verify: 'stop'`), answers consent with `decision`, and
+ * stops at the first redirect leaving Vetted or at a page it does not know how to answer.
  */
 export async function authorize(
   browser: Browser,
   server: { config: { baseUrl: string } },
   url: string | URL,
-  options: { user?: TestUser; decision?: 'allow' | 'deny' } = {},
+  options: { user?: TestUser; decision?: 'allow' | 'deny'; verify?: 'skip' | 'stop' } = {},
 ): Promise<JourneyResult> {
   const origin = new URL(server.config.baseUrl).origin;
   const shown: string[] = [];
@@ -177,6 +178,12 @@ export async function authorize(
     const page = await response.text();
     const login = formAction(page, '/login');
     const consent = formAction(page, '/consent');
+    const skipVerify = formAction(page, '/verify/skip');
+    if (skipVerify !== undefined && options.verify !== 'stop' && !shown.includes('verify')) {
+      shown.push('verify');
+      next = { url: new URL(skipVerify, origin), form: { _csrf: csrfToken(page) } };
+      continue;
+    }
     if (login !== undefined && options.user !== undefined && !shown.includes('sign-in')) {
       shown.push('sign-in');
       next = {

@@ -18,16 +18,19 @@ export interface SignInView {
   error?: string;
   notice?: string;
   client?: ClientSummary;
-  signUpHref: string;
+  /** Where "Create account" leads; no link when account creation is not offered here. */
+  signUpHref?: string;
+  /** The page's heading and title; "Sign in" by default. */
+  title?: string;
   /** Where "Forgot your password?" leads, when account recovery is available. */
   resetHref?: string;
 }
 
 export function renderSignIn(view: SignInView): string {
   return page({
-    title: 'Sign in',
-    body: html`${heading('Sign in', view.client, 'with your Vetted account')} ${notice(view.notice)}
-      ${errorSummary(view.error === undefined ? [] : [{ message: view.error }])}
+    title: view.title ?? 'Sign in',
+    body: html`${heading(view.title ?? 'Sign in', view.client, 'with your Vetted account')}
+      ${notice(view.notice)} ${errorSummary(view.error === undefined ? [] : [{ message: view.error }])}
       <form class="form" method="post" action="${view.action}" novalidate>
         ${csrfField(view.csrfToken)}
         ${field({
@@ -46,6 +49,9 @@ export function renderSignIn(view: SignInView): string {
         }
         ${button('Sign in')}
       </form>
-      <p class="card__footer">New to Vetted? <a href="${view.signUpHref}">Create account</a></p>`,
+      ${
+        view.signUpHref !== undefined &&
+        html`<p class="card__footer">New to Vetted? <a href="${view.signUpHref}">Create account</a></p>`
+      }`,
   });
 }

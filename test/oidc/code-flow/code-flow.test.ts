@@ -117,7 +117,8 @@ describe('authorization code flow (ID.me dialect)', () => {
     expect(again.journey.shown).toEqual(['sign-in']);
     expect(again.token.status).toBe(200);
     const widened = await authorizeApp(server, app, second, { scope: 'military student' });
-    expect(widened.shown).toEqual(['sign-in', 'consent']);
+    // Not verified as a student: the verify step comes first (and is skipped here).
+    expect(widened.shown).toEqual(['sign-in', 'verify', 'consent']);
   });
 
   it('sends a denied consent back as access_denied', async () => {

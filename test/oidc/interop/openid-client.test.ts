@@ -183,7 +183,11 @@ describe('openid-client as the relying party', () => {
       code_challenge_method: 'S256',
       state: 'the-real-state',
     });
-    const callback = await callbackFor(server, url, await registerUser(server));
+    const callback = await callbackFor(
+      server,
+      url,
+      await registerUser(server, { verify: [['military', 'Veteran']] }),
+    );
     expect(callback.searchParams.get('state')).toBe('the-real-state');
     const error = await client
       .authorizationCodeGrant(config, callback, {
@@ -210,7 +214,11 @@ describe('openid-client as the relying party', () => {
       code_challenge_method: 'S256',
       nonce,
     });
-    const callback = await callbackFor(server, url, await registerUser(server));
+    const callback = await callbackFor(
+      server,
+      url,
+      await registerUser(server, { verify: [['military', 'Veteran']] }),
+    );
     const error = await client
       .authorizationCodeGrant(config, callback, { pkceCodeVerifier: codeVerifier, expectedNonce: nonce })
       .then(

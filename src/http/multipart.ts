@@ -1,0 +1,123 @@
+import busboy from 'busboy';
+import type { Context, Middleware } from 'koa';
+
+export interface UploadedFile {
+  field: string;
+  bytes: Buffer;
+  /** More was sent than `maxFileBytes`: `bytes` holds only the first part and must not be used. */
+  tooLarge: boolean;
+  /** What the browser called it; shown back to the user at most, never trusted. */
+  filename: string;
+}
+
+export interface MultipartOptions {
+  maxFileBytes: number;
+  maxFiles: number;
+  /** The whole request is refused (and the connection closed) past this many bytes. */
+  maxRequestBytes: number;
+  /** Answers a request that is not a form with files, or is too large. */
+  refuse(ctx: Context, status: number, message: string): void;
+}
+
+/** What the middleware puts on `ctx.state`: the uploaded files by field name (empty file inputs are left out). */
+export interface MultipartState {
+  files: ReadonlyMap<string, UploadedFile>;
+}
+
+/**
+ * Parses a `multipart/form-data` form (busboy) into `ctx.request.body` (fields, so the CSRF check finds
+ * `_csrf`) and `ctx.state.files`, in memory and within hard limits: no file is kept past `maxFileBytes`
+ * (it is marked `tooLarge` and the rest discarded), and a request longer than `maxRequestBytes` is cut off.
+ * Nothing is written to disk.
+ */
+export function multipartForm(options: MultipartOptions): Middleware {
+  return async (ctx, next) => {
+    if (ctx.request.type !== 'multipart/form-data') {
+      options.refuse(ctx, 415, 'This form must be sent with its files (multipart/form-data).');
+      return;
+    }
+    const declared = Number(ctx.get('content-length'));
+    if (Number.isFinite(declared) && declared > options.maxRequestBytes) {
+      ctx.set('Connection', 'close');
+      options.refuse(ctx, 413, tooLargeMessage(options.maxFileBytes));
+      return;
+    }
+    let parsed: { fields: Record<string, string>; files: Map<string, UploadedFile> } | 'too_large';
+    try {
+      parsed = await parse(ctx, options);
+    } catch {
+      options.refuse(ctx, 400, 'This form could not be read. Go back and try again.');
+      return;
+    }
+    if (parsed === 'too_large') {
+      ctx.set('Connection', 'close');
+      options.refuse(ctx, 413, tooLargeMessage(options.maxFileBytes));
+      return;
+    }
+    (ctx.request as { body?: unknown }).body = parsed.fields;
+    (ctx.state as MultipartState).files = parsed.files;
+    await next();
+  };
+}
+
+function tooLargeMessage(maxFileBytes: number): string {
+  return `Each file may be at most ${Math.round(maxFileBytes / (1024 * 1024))} MB.`;
+}
+
+function parse(
+  ctx: Context,
+  options: MultipartOptions,
+): Promise<{ fields: Record<string, string>; files: Map<string, UploadedFile> } | 'too_large'> {
+  return new Promise((resolve, reject) => {
+    const fields: Record<string, string> = {};
+    const files = new Map<string, UploadedFile>();
+    const parser = busboy({
+      headers: ctx.req.headers,
+      limits: {
+        fileSize: options.maxFileBytes,
+        files: options.maxFiles,
+        fields: 30,
+        fieldSize: 16 * 1024,
+        parts: 40,
+      },
+    });
+    let received = 0;
+    let settled = false;
+    const finish = (value: Awaited<ReturnType<typeof parse>> | Error) => {
+      if (settled) return;
+      settled = true;
+      if (value instanceof Error) reject(value);
+      else resolve(value);
+    };
+    ctx.req.on('data', (chunk: Buffer) => {
+      received += chunk.length;
+      if (received > options.maxRequestBytes) {
+        ctx.req.unpipe(parser);
+        ctx.req.resume();
+        finish('too_large');
+      }
+    });
+    parser.on('field', (name, value) => {
+      if (!(name in fields)) fields[name] = value;
+    });
+    parser.on('file', (name, stream, info) => {
+      const chunks: Buffer[] = [];
+      let tooLarge = false;
+      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+      stream.on('limit', () => {
+        tooLarge = true;
+      });
+      stream.on('end', () => {
+        const bytes = Buffer.concat(chunks);
+        // An <input type=file> left empty still sends a part, with no name and no bytes.
+        const filename = info.filename ?? '';
+        if (bytes.length === 0 && filename === '') return;
+        if (!files.has(name)) files.set(name, { field: name, bytes, tooLarge, filename });
+      });
+    });
+    parser.on('error', (error: Error) => finish(error));
+    parser.on('close', () => finish({ fields, files }));
+    ctx.req.on('error', (error) => finish(error));
+    ctx.req.pipe(parser);
+  });
+}
