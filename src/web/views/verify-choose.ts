@@ -18,7 +18,7 @@ export interface VerifyChooseView {
   csrfToken: string;
   /** The methods to offer, in order. */
   methods: readonly OfferedMethod[];
-  /** e.g. "an address ending in .mil or .forces.gc.ca" */
+  /** e.g. "Use an address ending in .mil." */
   acceptedAddresses?: string;
   actions: { email: string; organization: string; documentPage: string; sandbox: string; skip: string };
   values?: { address?: string; memberId?: string };
@@ -67,7 +67,7 @@ export function renderVerifyChoose(view: VerifyChooseView): string {
         offered('email_domain') &&
         section(
           'Use your work or school email',
-          html`<p>We’ll send a code to ${view.acceptedAddresses ?? 'an address we accept'}.</p>
+          html`<p>${view.acceptedAddresses ?? ''} We’ll send a code to it.</p>
             <form class="form" method="post" action="${view.actions.email}" novalidate>
               ${csrfField(view.csrfToken)}
               ${field({
