@@ -20,11 +20,11 @@ export interface AttributeDefinition {
 /** Released to every application on every call (SPEC §4), `zip` only when the user has one. */
 export const defaultAttributeHandles = ['fname', 'lname', 'email', 'uuid', 'zip'] as const;
 
-function communityAttribute(community: string, handle: string, name: string, type: AttributeType) {
-  return { handle, name, consentLabel: name, type, community } satisfies AttributeDefinition;
-}
-
-/** Every attribute Vetted can release, in payload order (the order of ID.me's examples). */
+/**
+ * The attributes every community shares, in payload order (the order of ID.me's examples). Community-specific
+ * attributes (`alumni_school_name`, `military_branch`, …) are data: each community defines its own, with a
+ * type (migration 0005), and they follow these in the payload.
+ */
 export const attributeCatalogue: readonly AttributeDefinition[] = [
   { handle: 'fname', name: 'First Name', consentLabel: 'First name', type: 'string' },
   { handle: 'lname', name: 'Last Name', consentLabel: 'Last name', type: 'string' },
@@ -33,14 +33,6 @@ export const attributeCatalogue: readonly AttributeDefinition[] = [
   { handle: 'zip', name: 'Zip Code', consentLabel: 'ZIP code', type: 'string' },
   { handle: 'eid', name: 'External Identifier', consentLabel: 'External identifier', type: 'string' },
   { handle: 'age', name: 'Age', consentLabel: 'Age', type: 'integer' },
-  communityAttribute('alumni', 'alumni_school_name', 'Alumni School Name', 'string'),
-  communityAttribute('alumni', 'alumni_school_type', 'Alumni School Type', 'string'),
-  communityAttribute('alumni', 'alumni_graduation_date', 'Alumni Graduation Date', 'date'),
-  communityAttribute('alumni', 'alumni_award_date', 'Alumni Award Date', 'date'),
-  communityAttribute('alumni', 'alumni_degree_status', 'Alumni Degree Status', 'string'),
-  communityAttribute('alumni', 'alumni_graduated', 'Alumni Graduated', 'boolean'),
-  communityAttribute('military', 'military_branch', 'Military Branch', 'string'),
-  communityAttribute('military', 'military_service_started', 'Military Service Started', 'date'),
 ];
 
 const byHandle = new Map(attributeCatalogue.map((definition) => [definition.handle, definition]));
@@ -49,17 +41,26 @@ export function findAttribute(handle: string): AttributeDefinition | undefined {
   return byHandle.get(handle);
 }
 
-/**
- * Whether an application can be configured to release `handle` (what the partner console offers): `age` and
- * the community attributes. The defaults are always released and `eid` comes with the authorization request.
- */
-export function isConfigurableAttribute(handle: string): boolean {
-  return handle === 'age' || byHandle.get(handle)?.community !== undefined;
+/** A community's attribute as the payloads see it (its consent label is its name). */
+export function communityAttribute(
+  community: string,
+  definition: { handle: string; name: string; type: AttributeType },
+): AttributeDefinition {
+  return { ...definition, consentLabel: definition.name, community };
 }
 
-/** The community attributes of a community, in catalogue order. */
-export function communityAttributes(community: string): AttributeDefinition[] {
-  return attributeCatalogue.filter((definition) => definition.community === community);
+/**
+ * Whether an application can be configured to release `handle` (what the partner console offers): `age` and
+ * the attributes the communities define. The defaults are always released and `eid` comes with the request.
+ */
+export function isConfigurableAttribute(
+  handle: string,
+  communities: readonly { attributeDefinitions: readonly { handle: string }[] }[],
+): boolean {
+  return (
+    handle === 'age' ||
+    communities.some((community) => community.attributeDefinitions.some((d) => d.handle === handle))
+  );
 }
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;

@@ -1,7 +1,12 @@
 // The consent page and the payloads are derived from one decision (release.ts); these tests hold them together.
 import { describe, expect, it } from 'vitest';
 import { alumni, input, military, sean } from './fixtures.test-support.ts';
-import { attributeCatalogue, findAttribute, isConfigurableAttribute } from './catalogue.ts';
+import {
+  attributeCatalogue,
+  communityAttribute,
+  findAttribute,
+  isConfigurableAttribute,
+} from './catalogue.ts';
 import { buildV2, buildV3, fieldsForConsent } from './payloads.ts';
 import { decideRelease, type ReleaseInput } from './release.ts';
 
@@ -32,18 +37,30 @@ describe('consent fields', () => {
       'Unique identifier',
       'External identifier',
       'Age',
-      'Alumni School Name',
+      // Each community's own attributes follow, in scope order.
       'Military Service Started',
+      'Alumni School Name',
       'Military status: Service Member',
       'Alumni status: Alumni',
     ]);
   });
 
   it('matches the released handles for every combination of options', () => {
+    const everyHandle = [
+      ...attributeCatalogue.map((definition) => definition.handle),
+      ...[military, alumni].flatMap((community) => community.attributeDefinitions.map((d) => d.handle)),
+    ];
+    const labelOf = (handle: string) =>
+      findAttribute(handle)?.consentLabel ??
+      [military, alumni]
+        .flatMap((community) =>
+          community.attributeDefinitions.map((d) => communityAttribute(community.group, d)),
+        )
+        .find((definition) => definition.handle === handle)?.consentLabel;
     const options: Partial<ReleaseInput>[] = [];
     for (const eid of [undefined, 'E-1'])
       for (const postalCode of [null, '22102'])
-        for (const released of [[], ['age'], attributeCatalogue.map((definition) => definition.handle)])
+        for (const released of [[], ['age'], everyHandle])
           for (const scopes of [['military'], ['alumni', 'openid'], ['military', 'alumni'], ['email']])
             options.push({
               eid,
@@ -56,7 +73,7 @@ describe('consent fields', () => {
       const v3 = buildV3(input(option));
       const labels = fieldsForConsent(input(option));
       const expected = [
-        ...v3.attributes.map((attribute) => findAttribute(attribute.handle)?.consentLabel),
+        ...v3.attributes.map((attribute) => labelOf(attribute.handle)),
         ...v3.status.map(
           (entry) =>
             `${entry.group === 'military' ? 'Military' : 'Alumni'} status` +
@@ -83,14 +100,19 @@ describe('catalogue', () => {
     const handles = attributeCatalogue.map((definition) => definition.handle);
     expect(new Set(handles).size).toBe(handles.length);
     expect(findAttribute('zip')?.name).toBe('Zip Code');
-    expect(findAttribute('alumni_award_date')).toMatchObject({
+    // Community attributes are the communities' own (data), not the shared catalogue's.
+    expect(findAttribute('alumni_award_date')).toBeUndefined();
+    expect(alumni.attributeDefinitions).toContainEqual({
+      handle: 'alumni_award_date',
       name: 'Alumni Award Date',
-      community: 'alumni',
+      type: 'date',
     });
-    expect(isConfigurableAttribute('age')).toBe(true);
-    expect(isConfigurableAttribute('military_branch')).toBe(true);
-    expect(isConfigurableAttribute('fname')).toBe(false);
-    expect(isConfigurableAttribute('eid')).toBe(false);
-    expect(isConfigurableAttribute('nope')).toBe(false);
+    const communities = [military, alumni];
+    expect(isConfigurableAttribute('age', communities)).toBe(true);
+    expect(isConfigurableAttribute('military_branch', communities)).toBe(true);
+    expect(isConfigurableAttribute('alumni_graduated', [military])).toBe(false);
+    expect(isConfigurableAttribute('fname', communities)).toBe(false);
+    expect(isConfigurableAttribute('eid', communities)).toBe(false);
+    expect(isConfigurableAttribute('nope', communities)).toBe(false);
   });
 });

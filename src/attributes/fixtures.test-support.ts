@@ -1,4 +1,5 @@
 // Fixtures shared by the payload and consent tests: ID.me's example member, verified for two communities.
+import { communityDefinitions } from '../storage/migrations/0005-community-definitions.ts';
 import type { CommunityStanding } from '../verification/types.ts';
 import type { AttributeUser, ReleaseInput } from './release.ts';
 
@@ -19,7 +20,9 @@ export function standing(
   subgroups: string[],
   attributes = {},
 ): CommunityStanding {
-  return { group, name, subgroups, verified: subgroups.length > 0, attributes };
+  // The attributes each community defines, as migration 0005 seeds them.
+  const attributeDefinitions = communityDefinitions[group]?.attributes ?? [];
+  return { group, name, subgroups, verified: subgroups.length > 0, attributes, attributeDefinitions };
 }
 
 export const military = standing('military', 'Military', ['Service Member'], {

@@ -71,10 +71,11 @@ describe('v3 payload', () => {
         releasedAttributes: configured,
       }),
     );
+    // In scope order, each community's attributes in the order it defines them.
     expect(payload.attributes.slice(5)).toStrictEqual([
+      { handle: 'alumni_graduated', name: 'Alumni Graduated', value: true },
       { handle: 'alumni_school_name', name: 'Alumni School Name', value: 'State University' },
       { handle: 'alumni_graduation_date', name: 'Alumni Graduation Date', value: '2012-05-20' },
-      { handle: 'alumni_graduated', name: 'Alumni Graduated', value: true },
       { handle: 'military_branch', name: 'Military Branch', value: 'Army' },
     ]);
     expect(payload.status).toStrictEqual([
@@ -108,6 +109,7 @@ describe('v3 payload', () => {
       name: 'Military',
       subgroups: [],
       verified: false,
+      attributeDefinitions: military.attributeDefinitions,
       attributes: {},
     };
     const payload = buildV3(input({ communities: [expired], releasedAttributes: ['military_branch'] }));

@@ -1,6 +1,6 @@
 import type { CommunityStanding, JsonValue } from '../verification/types.ts';
 import { ageAt } from './age.ts';
-import { attributeCatalogue, hasType, type AttributeDefinition } from './catalogue.ts';
+import { attributeCatalogue, communityAttribute, hasType, type AttributeDefinition } from './catalogue.ts';
 
 /** The user fields the payloads read (mapped from the accounts domain by the caller). */
 export interface AttributeUser {
@@ -38,7 +38,7 @@ export interface ReleasedAttribute {
 
 /** The one decision both the payloads and the consent page are derived from. */
 export interface Release {
-  /** In catalogue order. */
+  /** The shared attributes in catalogue order, then each granted community's, in scope order. */
   attributes: ReleasedAttribute[];
   /** One entry per community scope of the grant, in scope order. */
   status: CommunityStanding[];
@@ -50,8 +50,9 @@ export interface Release {
  *   unknown);
  * - `eid` when the authorization request carried a non-empty one;
  * - `age` when the application is configured for it and the birth date is known;
- * - a community attribute when the application is configured for it, its community is a granted scope, the
- *   user's current verification for that community carries it, and the value has the catalogued type;
+ * - a community attribute when the application is configured for it, its community is a granted scope and
+ *   defines it, the user's current verification for that community carries it, and the value has the type
+ *   the community defines;
  * - a status entry for every community scope of the grant, verified or not.
  */
 export function decideRelease(input: ReleaseInput): Release {
@@ -59,8 +60,16 @@ export function decideRelease(input: ReleaseInput): Release {
   const configured = new Set(input.releasedAttributes);
   const attributes: ReleasedAttribute[] = [];
   for (const definition of attributeCatalogue) {
-    const value = valueOf(definition, input, configured, status);
+    const value = valueOf(definition, input, configured);
     if (value !== undefined) attributes.push({ definition, value });
+  }
+  for (const standing of status) {
+    if (!standing.verified) continue;
+    for (const defined of standing.attributeDefinitions) {
+      const value = standing.attributes[defined.handle];
+      if (!configured.has(defined.handle) || value === undefined || !hasType(value, defined.type)) continue;
+      attributes.push({ definition: communityAttribute(standing.group, defined), value });
+    }
   }
   return { attributes, status };
 }
@@ -76,7 +85,6 @@ function valueOf(
   definition: AttributeDefinition,
   input: ReleaseInput,
   configured: ReadonlySet<string>,
-  status: readonly CommunityStanding[],
 ): JsonValue | undefined {
   const { user } = input;
   switch (definition.handle) {
@@ -95,11 +103,7 @@ function valueOf(
     case 'age':
       return configured.has('age') && user.birthDate !== null ? ageAt(user.birthDate, input.now) : undefined;
   }
-  if (definition.community === undefined || !configured.has(definition.handle)) return undefined;
-  const standing = status.find((candidate) => candidate.group === definition.community);
-  if (standing?.verified !== true) return undefined;
-  const value = standing.attributes[definition.handle];
-  return value !== undefined && hasType(value, definition.type) ? value : undefined;
+  return undefined;
 }
 
 function nonEmpty(value: string | null | undefined): string | undefined {

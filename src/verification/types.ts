@@ -112,4 +112,6 @@ export interface CommunityStanding extends CommunityStatus {
   name: string;
   /** Attributes of the current verification; `{}` when not verified. */
   attributes: JsonObject;
+  /** The community's own attributes (data, per community): what `attributes` may release. */
+  attributeDefinitions: readonly AttributeDefinition[];
 }

@@ -211,7 +211,14 @@ describeEachDatabase('verifications', (target: TestDatabase) => {
     ]);
     expect(await verification.currentVerification(userId, 'military')).toBeUndefined();
     expect(await verification.standingFor(userId, ['military'])).toEqual([
-      { group: 'military', name: 'Military', subgroups: [], verified: false, attributes: {} },
+      {
+        group: 'military',
+        name: 'Military',
+        subgroups: [],
+        verified: false,
+        attributes: {},
+        attributeDefinitions: expect.any(Array),
+      },
     ]);
     const [listed] = await verification.listForUser(userId);
     expect(listed).toMatchObject({ id: recorded.id, status: 'verified', effectiveStatus: 'expired' });
@@ -246,6 +253,9 @@ describeEachDatabase('verifications', (target: TestDatabase) => {
         subgroups: ['Veteran'],
         verified: true,
         attributes: { military_branch: 'Army' },
+        attributeDefinitions: expect.arrayContaining([
+          expect.objectContaining({ handle: 'military_branch' }),
+        ]),
       },
     ]);
     clock.advance(DAY);

@@ -69,6 +69,7 @@ export function createVerificationService(deps: {
         subgroups: verification === undefined ? [] : [...verification.subgroups],
         verified: verification !== undefined,
         attributes: verification === undefined ? {} : verification.attributes,
+        attributeDefinitions: community.attributeDefinitions,
       };
     });
   }
