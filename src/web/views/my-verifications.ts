@@ -55,7 +55,8 @@ export function renderMyVerifications(view: MyVerificationsView): string {
   return page({
     title: 'My verifications',
     width: 'wide',
-    body: html`<div class="card"><h1 class="card__title">My verifications</h1>
+    body: html`<div class="card">
+      <h1 class="card__title">My verifications</h1>
       <p class="account">Signed in as <strong class="email">${view.email}</strong></p>
       <form class="form form--inline" method="post" action="${view.signOutAction}">
         ${csrfField(view.csrfToken)} ${button('Sign out', { variant: 'secondary' })}
@@ -127,6 +128,7 @@ export function renderMyVerifications(view: MyVerificationsView): string {
                 Deleting a verification deletes its documents too. Sites that received it keep what they were
                 given, but see you as not verified from then on.
               </p>`
-      }</div>`,
+      }
+    </div>`,
   });
 }

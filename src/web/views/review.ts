@@ -42,7 +42,8 @@ export function renderReviewQueue(view: ReviewQueueView): string {
   return page({
     title: 'Review queue',
     width: 'wide',
-    body: html`<div class="card">${staffHeader(view.reviewerEmail, view.csrfToken)}
+    body: html`<div class="card">
+      ${staffHeader(view.reviewerEmail, view.csrfToken)}
       <h1 class="card__title">Review queue</h1>
       <p>${view.total === 1 ? '1 submission waits' : `${view.total} submissions wait`}, oldest first.</p>
       ${notice(view.notice)}
@@ -81,7 +82,8 @@ export function renderReviewQueue(view: ReviewQueueView): string {
       <nav class="pager" aria-label="Pages">
         ${view.previousHref !== undefined && html`<a href="${view.previousHref}">Previous</a>`}
         ${view.nextHref !== undefined && html`<a href="${view.nextHref}">Next</a>`}
-      </nav></div>`,
+      </nav>
+    </div>`,
   });
 }
 
@@ -107,7 +109,8 @@ export function renderReviewAttempt(view: ReviewAttemptView): string {
   return page({
     title: `Review: ${view.person.name}`,
     width: 'wide',
-    body: html`<div class="card">${staffHeader(view.reviewerEmail, view.csrfToken)}
+    body: html`<div class="card">
+      ${staffHeader(view.reviewerEmail, view.csrfToken)}
       <p><a href="/review">Back to the queue</a></p>
       <h1 class="card__title">${view.person.name} · ${view.community.name}</h1>
       ${errorSummary(view.error === undefined ? [] : [{ message: view.error }])}
@@ -194,6 +197,7 @@ export function renderReviewAttempt(view: ReviewAttemptView): string {
             ${button('Reject', { name: 'decision', value: 'reject', variant: 'secondary' })}
           </div>
         </form>
-      </section></div>`,
+      </section>
+    </div>`,
   });
 }
