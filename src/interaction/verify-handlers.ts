@@ -3,7 +3,8 @@ import { RetryLaterError } from '../accounts/errors.ts';
 import type { UploadedFile } from '../http/multipart.ts';
 import { isAppError, type AppError } from '../lib/app-error.ts';
 import type { VerifyContext } from '../verification/engine.ts';
-import type { Community } from '../verification/types.ts';
+import { awaitingReview } from '../verification/state.ts';
+import type { Community, Verification } from '../verification/types.ts';
 import { renderVerifyChoose } from '../web/views/verify-choose.ts';
 import { renderVerifyCode, renderVerifyDocument, renderVerifyPending } from '../web/views/verify-steps.ts';
 import { finish, formField, type InteractionContext, type InteractionDeps } from './context.ts';
@@ -26,7 +27,7 @@ async function pendingCommunity(
   const user = await deps.accounts.findById(accountId);
   if (user === undefined) return undefined;
   const scopes = scopesOf(interaction);
-  const skipped = deferredCommunities(interaction.details.result);
+  const skipped = deferredCommunities(interaction.details);
   const unverified = await deps.verification.unverifiedCommunities(user.id, scopes);
   const community = unverified.find((candidate) => !skipped.includes(candidate.handle));
   if (community === undefined) return undefined;
@@ -117,7 +118,8 @@ function showDocumentForm(
     subgroups: community.subgroups.map((subgroup) => ({ value: subgroup, label: subgroup })),
     documentTypes: community.documentTypes.map((type) => ({ value: type.handle, label: type.name })),
     action: interaction.action('verify/document'),
-    backHref: interaction.action(''),
+    // Also away from a document a reviewer sent back: the user may verify another way, or go on without.
+    backHref: `${interaction.action('')}?method=choose`,
     ...extra,
   });
 }
@@ -137,6 +139,25 @@ function showPending(
     csrfToken: (ctx.state as PageState).csrfToken,
     skipAction: interaction.action('verify/skip'),
   });
+}
+
+/** The note of a reviewer who sent the latest attempt back for another document, for the upload form. */
+function reviewerNote(latest: Verification | undefined): { reviewerNote?: string } {
+  return latest?.status === 'needs_resubmission' && latest.note !== null ? { reviewerNote: latest.note } : {};
+}
+
+/**
+ * An attempt already waits for a reviewer: the same form sent again (a reload, the back button) must not
+ * queue a second one.
+ */
+function isAwaitingReview(latest: Verification | undefined): boolean {
+  return latest !== undefined && awaitingReview.includes(latest.status);
+}
+
+/** Back to the verify page (post/redirect/get), which shows what the latest attempt is waiting for. */
+function showStep(ctx: Context, interaction: InteractionContext): void {
+  ctx.redirect(interaction.action(''));
+  ctx.status = 303;
 }
 
 /** Continues the authorization: the policy checks again, and the next community or consent follows. */
@@ -160,15 +181,13 @@ export async function showVerify(
     const documentType = community.documentTypes.find((type) => type.handle === handle);
     return showPending(ctx, interaction, target, documentType?.name ?? 'document');
   }
-  if (ctx.query.method === 'document' || latest?.status === 'needs_resubmission') {
-    return showDocumentForm(ctx, interaction, community, {
-      ...(latest?.status === 'needs_resubmission' && latest.note !== null
-        ? { reviewerNote: latest.note }
-        : {}),
-    });
+  if (ctx.query.method === 'document') {
+    return showDocumentForm(ctx, interaction, community, reviewerNote(latest));
   }
-  const code = verifyState(interaction.details.result).email;
-  if (ctx.query.method !== 'choose' && code?.community === community.handle) {
+  // "Use another way" (`?method=choose`) leads to the choice whatever is under way.
+  const choosing = ctx.query.method === 'choose';
+  const code = verifyState(interaction.details).email;
+  if (!choosing && code?.community === community.handle) {
     ctx.type = 'html';
     ctx.body = renderVerifyCode({
       client: client(interaction),
@@ -182,6 +201,9 @@ export async function showVerify(
       },
     });
     return;
+  }
+  if (!choosing && latest?.status === 'needs_resubmission') {
+    return showDocumentForm(ctx, interaction, community, reviewerNote(latest));
   }
   const notice =
     latest?.status === 'rejected'
@@ -208,8 +230,7 @@ export async function sendVerifyEmail(
     await rememberVerify(ctx, interaction, {
       email: { community: target.community.handle, address: sent.address },
     });
-    ctx.redirect(interaction.action(''));
-    ctx.status = 303;
+    showStep(ctx, interaction);
   } catch (error) {
     const failure = failWith(ctx, error);
     await showChoose(ctx, interaction, deps, target, {
@@ -227,7 +248,7 @@ export async function confirmVerifyEmail(
 ): Promise<void> {
   const target = await pendingCommunity(interaction, deps);
   if (target === undefined) return proceed(ctx, interaction);
-  const sent = verifyState(interaction.details.result).email;
+  const sent = verifyState(interaction.details).email;
   try {
     await deps.engine.confirmEmailCode({
       ...target.context,
@@ -261,6 +282,8 @@ export async function submitVerifyDocument(
 ): Promise<void> {
   const target = await pendingCommunity(interaction, deps);
   if (target === undefined) return proceed(ctx, interaction);
+  const latest = await deps.verification.latestFor(target.context.person.userId, target.community.handle);
+  if (isAwaitingReview(latest)) return showStep(ctx, interaction);
   const files = (ctx.state as PageState).files ?? new Map<string, UploadedFile>();
   const values = { subgroup: formField(ctx, 'subgroup'), documentType: formField(ctx, 'documentType') };
   const front = files.get('front');
@@ -278,7 +301,7 @@ export async function submitVerifyDocument(
       errors[name] = 'This file is larger than 10 MB. Upload a smaller photo or scan.';
   }
   if (Object.keys(errors).length > 0 || front === undefined) {
-    showDocumentForm(ctx, interaction, target.community, { errors, values });
+    showDocumentForm(ctx, interaction, target.community, { errors, values, ...reviewerNote(latest) });
     ctx.status = 400;
     return;
   }
@@ -291,13 +314,16 @@ export async function submitVerifyDocument(
       ip: ctx.ip,
       origin: origin(ctx),
     });
-    ctx.redirect(interaction.action(''));
-    ctx.status = 303;
+    showStep(ctx, interaction);
   } catch (error) {
     const failure = failWith(ctx, error);
     const side = (failure.detail as { side?: unknown } | undefined)?.side;
     const field = side === 'front' || side === 'back' ? side : 'form';
-    showDocumentForm(ctx, interaction, target.community, { errors: { [field]: failure.message }, values });
+    showDocumentForm(ctx, interaction, target.community, {
+      errors: { [field]: failure.message },
+      values,
+      ...reviewerNote(latest),
+    });
     ctx.status = failure.status;
   }
 }
@@ -336,10 +362,29 @@ export async function runVerifySandbox(
   if (interaction.application.mode !== 'sandbox' || target.context.person.testPersona === null) {
     return showChoose(ctx, interaction, deps, target);
   }
+  const latest = await deps.verification.latestFor(target.context.person.userId, target.community.handle);
+  if (isAwaitingReview(latest)) return showStep(ctx, interaction);
   const result = await deps.engine.runSandbox({ ...target.context, origin: origin(ctx) });
   if (result.outcome === 'in_review') return showPending(ctx, interaction, target, 'test document');
-  // Verified (also an already expired one, which leaves the persona unverified) or rejected: continue.
-  await finish(ctx, interaction, {});
+  if (result.outcome === 'not_found' || result.outcome === 'unavailable') {
+    // A persona of another community: the sandbox has no answer here, and nothing was recorded.
+    await showChoose(ctx, interaction, deps, target, { errors: { form: result.reason } });
+    ctx.status = 400;
+    return;
+  }
+  const { userId } = target.context.person;
+  const unverified = await deps.verification.unverifiedCommunities(userId, [target.community.handle]);
+  if (unverified.length === 0) return proceed(ctx, interaction);
+  // Rejected, or verified but already expired: the persona stays unverified, so asking again would only
+  // show this step once more. The partner learns `verified: false`; other communities are still asked.
+  await deferAndProceed(ctx, interaction, [target.community.handle]);
+}
+
+/** Continues without `handles` (kept with those already deferred in this authorization). */
+async function deferAndProceed(ctx: Context, interaction: InteractionContext, handles: readonly string[]) {
+  const state = verifyState(interaction.details);
+  const deferred = [...new Set([...(state.deferred ?? []), ...handles])];
+  await finish(ctx, interaction, { vetted: { ...state, deferred } });
 }
 
 /** "Continue without verifying" / "Return to the partner": the partner will see `verified: false`. */
@@ -352,10 +397,9 @@ export async function skipVerify(
   const scopes = scopesOf(interaction);
   const unverified =
     accountId === undefined ? [] : await deps.verification.unverifiedCommunities(accountId, scopes);
-  const skipped = [
-    ...new Set([...deferredCommunities(interaction.details.result), ...unverified.map((c) => c.handle)]),
-  ];
-  await finish(ctx, interaction, {
-    vetted: { ...verifyState(interaction.details.result), deferred: skipped },
-  });
+  await deferAndProceed(
+    ctx,
+    interaction,
+    unverified.map((community) => community.handle),
+  );
 }

@@ -9,13 +9,31 @@ export interface VerifyState {
   deferred?: string[];
 }
 
+/** The parts of an interaction the verify state is read from. */
+export interface SubmittedState {
+  result?: unknown;
+  /** What the authorization's earlier interactions submitted (oidc-provider carries it to the next one). */
+  lastSubmission?: unknown;
+}
+
 function vettedOf(result: unknown): Record<string, unknown> {
   const vetted = (result as { vetted?: unknown } | undefined)?.vetted;
   return typeof vetted === 'object' && vetted !== null ? (vetted as Record<string, unknown>) : {};
 }
 
-export function verifyState(result: unknown): VerifyState {
-  const vetted = vettedOf(result);
+/**
+ * Everything this authorization has submitted so far: the interaction's own result over what earlier
+ * interactions submitted. After a step finishes and another prompt follows (the next community), the new
+ * interaction starts with no result of its own, and the earlier choices are in `lastSubmission`.
+ */
+function submitted(details: SubmittedState): Record<string, unknown> {
+  const asObject = (value: unknown) =>
+    typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
+  return { ...asObject(details.lastSubmission), ...asObject(details.result) };
+}
+
+export function verifyState(details: SubmittedState): VerifyState {
+  const vetted = vettedOf(submitted(details));
   const email = vetted.email as VerifyState['email'] | undefined;
   const deferred = Array.isArray(vetted.deferred)
     ? vetted.deferred.filter((item) => typeof item === 'string')
@@ -26,17 +44,17 @@ export function verifyState(result: unknown): VerifyState {
   };
 }
 
-export function deferredCommunities(result: unknown): string[] {
-  return verifyState(result).deferred ?? [];
+export function deferredCommunities(details: SubmittedState): string[] {
+  return verifyState(details).deferred ?? [];
 }
 
-/** Keeps verify state in the interaction without finishing it (the rest of the result is kept). */
+/** Keeps verify state in the interaction without finishing it (the rest of what was submitted is kept). */
 export async function rememberVerify(
   ctx: Context,
   interaction: InteractionContext,
   patch: VerifyState,
 ): Promise<void> {
-  const result = (interaction.details.result ?? {}) as Record<string, unknown>;
+  const result = submitted(interaction.details);
   await interaction.provider.interactionResult(
     ctx.req,
     ctx.res,
