@@ -5,7 +5,12 @@ import { signingAlgorithms, type SigningAlgorithm, type SigningKeyInfo } from '.
 import { isAppError } from './lib/app-error.ts';
 import { registerAdminCommands } from './cli/admin.ts';
 import { registerAppCommands } from './cli/apps.ts';
+import { registerCommunityCommands } from './cli/communities.ts';
 import { print, withServices, type JsonOption } from './cli/context.ts';
+import { registerRegistryCommands } from './cli/registries.ts';
+import { registerRosterCommands } from './cli/rosters.ts';
+import { registerRuleCommands } from './cli/rules.ts';
+import { registerSandboxCommands } from './cli/sandbox.ts';
 import { registerUserCommands } from './cli/users.ts';
 import { registerVerificationCommands } from './cli/verifications.ts';
 import { EXIT_CONFIG, serve } from './serve.ts';
@@ -109,6 +114,11 @@ export function buildProgram(): Command {
   registerUserCommands(program);
   registerVerificationCommands(program);
   registerAdminCommands(program);
+  registerCommunityCommands(program);
+  registerRuleCommands(program);
+  registerRosterCommands(program);
+  registerRegistryCommands(program);
+  registerSandboxCommands(program);
 
   const config = program.command('config').description('Inspect the configuration.');
   config
