@@ -57,6 +57,8 @@ export function createApp(services: Services): Koa<AppState> {
             status,
             title: status === 413 ? 'This upload is too large' : 'This upload could not be read',
             message,
+            // Back to the upload form of the same sign-in (the only multipart form).
+            backHref: `${ctx.path.replace(/\/verify\/document$/, '')}?method=document`,
             requestId: (ctx.state as { requestId?: string }).requestId ?? '',
           });
         },

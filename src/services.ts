@@ -29,6 +29,7 @@ import { pendingMigrations } from './storage/migrate.ts';
 import { createCommunityRepository } from './verification/community-repository.ts';
 import { createCommunityService } from './verification/community-service.ts';
 import { createVerificationRepository } from './verification/verification-repository.ts';
+import { createVerificationAdmin } from './verification/admin.ts';
 import { createVerificationEngine } from './verification/engine.ts';
 import { createDocumentEvidence } from './verification/evidence/documents.ts';
 import { createEmailDomainMethod } from './verification/methods/email-domain.ts';
@@ -70,8 +71,9 @@ export function createServices(deps: ServiceDeps) {
     audit,
     cacheSeconds: config.keyCacheSeconds,
   });
+  const communityRepository = createCommunityRepository(db);
   const communities = createCommunityService({
-    repository: createCommunityRepository(db),
+    repository: communityRepository,
     clock,
     cacheSeconds: config.keyCacheSeconds,
   });
@@ -118,12 +120,27 @@ export function createServices(deps: ServiceDeps) {
     emailMethod: createEmailDomainMethod({ rules: emailRules, codes, mailer, rateLimiter, clock }),
     emailRules,
     documents,
+    // Each kind only when the community lists it as a method, and only when there is something to ask.
     async organizationSources(community) {
-      const hasRoster = (await rosters.listRosters(community.handle)).length > 0;
-      return [...(hasRoster ? [rosterSource] : []), ...(await registries.toSources([community]))];
+      const byRoster =
+        community.methods.includes('roster') && (await rosters.listRosters(community.handle)).length > 0;
+      const byRegistry = community.methods.includes('registry')
+        ? await registries.toSources([community])
+        : [];
+      return [...(byRoster ? [rosterSource] : []), ...byRegistry];
     },
     sandbox: createSandboxSource(clock),
     rateLimiter,
+    clock,
+  });
+  const verificationAdmin = createVerificationAdmin({
+    communityRepository,
+    communities,
+    emailRules,
+    rosters,
+    registries,
+    audit,
+    ids,
     clock,
   });
   const review = createReviewService({
@@ -180,6 +197,7 @@ export function createServices(deps: ServiceDeps) {
     verification,
     engine,
     review,
+    verificationAdmin,
     documents,
     emailRules,
     rosters,

@@ -152,11 +152,14 @@ export function createAccountService(deps: AccountServiceDeps) {
     async ensureTestPersona(
       input: OperatorUserInput & { password: string; persona: string },
       actor: Actor = { type: 'operator' },
-    ): Promise<User> {
+    ): Promise<User & { created: boolean; passwordWorks: boolean }> {
       const existing = await users.findByEmailNormalized(normalizeEmail(input.email));
       if (existing !== undefined) {
         if (existing.testPersona !== input.persona) throw accountErrors.emailTaken();
-        return toUser(existing);
+        // An existing persona keeps its password; the caller learns whether `password` opens it.
+        const passwordWorks =
+          existing.passwordHash !== null && (await passwords.verify(existing.passwordHash, input.password));
+        return { ...toUser(existing), created: false, passwordWorks };
       }
       const valid = validateUserInput(input, { now: clock.now(), passwordRequired: true });
       const row = await create(valid, true, input.persona);
@@ -165,7 +168,7 @@ export function createAccountService(deps: AccountServiceDeps) {
         subject: subject(row.id),
         data: { via: 'test_persona', persona: input.persona },
       });
-      return toUser(row);
+      return { ...toUser(row), created: true, passwordWorks: true };
     },
 
     /**

@@ -22,12 +22,18 @@ export function createAttributeService(deps: {
 }) {
   async function releaseInput(grant: AttributeGrant): Promise<ReleaseInput | undefined> {
     const now = deps.clock.now();
-    const [user, application, communities] = await Promise.all([
+    const [user, application] = await Promise.all([
       deps.accounts.findById(grant.accountId),
       deps.applications.findByClientId(grant.clientId),
-      deps.verification.standingFor(grant.accountId, grant.scopes, now),
     ]);
     if (user === undefined || application === undefined) return undefined;
+    // Sandbox verifications (test personas) count only for sandbox applications.
+    const communities = await deps.verification.standingFor(
+      grant.accountId,
+      grant.scopes,
+      now,
+      application.mode,
+    );
     return {
       user,
       scopes: grant.scopes,

@@ -22,6 +22,15 @@ export const auditEvents = [
   'verification.expired',
   'verification.revoked',
   'verification.deleted',
+  'community.updated',
+  'email_domain_rule.added',
+  'email_domain_rule.removed',
+  'roster.imported',
+  'roster.removed',
+  'registry_source.added',
+  'registry_source.enabled',
+  'registry_source.disabled',
+  'registry_source.removed',
 ] as const;
 
 export type AuditEventName = (typeof auditEvents)[number];

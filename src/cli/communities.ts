@@ -1,11 +1,11 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { createCommunityRepository } from '../verification/community-repository.ts';
 import { verificationErrors } from '../verification/errors.ts';
 import { communitySubgroup } from '../verification/sources/source.ts';
 import { verificationMethods, type Community, type VerificationMethod } from '../verification/types.ts';
 import { print, withServices, type JsonOption } from './context.ts';
-import { withServicesAndDatabase } from './database-context.ts';
 import { requireCommunity } from './input.ts';
+
+const operator = { type: 'operator' } as const;
 
 /** The longest validity a community or subgroup may be given: a hundred years. */
 export const MAX_VALIDITY_DAYS = 36_500;
@@ -167,21 +167,22 @@ export function registerCommunityCommands(program: Command): void {
       if (name !== undefined && (name.trim() === '' || name.trim().length > MAX_NAME_LENGTH)) {
         command.error(`error: --name needs 1 to ${MAX_NAME_LENGTH} characters`);
       }
-      return withServicesAndDatabase(async (services, db) => {
+      return withServices(async (services) => {
         const community = await requireCommunity(services, handle);
-        const updated = await createCommunityRepository(db).update(community.handle, {
-          ...(name === undefined ? {} : { name: name.trim() }),
-          ...(validityDays === undefined
-            ? {}
-            : { validityDays: validityDays === 'never' ? null : validityDays }),
-          ...(subgroupValidity === undefined
-            ? {}
-            : { subgroupValidityDays: mergeSubgroupValidity(community, subgroupValidity) }),
-          ...(methods === undefined ? {} : { methods }),
-        });
-        if (!updated) throw verificationErrors.unknownCommunity(handle);
-        services.communities.refresh();
-        const current = await requireCommunity(services, community.handle);
+        const current = await services.verificationAdmin.updateCommunity(
+          community.handle,
+          {
+            ...(name === undefined ? {} : { name: name.trim() }),
+            ...(validityDays === undefined
+              ? {}
+              : { validityDays: validityDays === 'never' ? null : validityDays }),
+            ...(subgroupValidity === undefined
+              ? {}
+              : { subgroupValidityDays: mergeSubgroupValidity(community, subgroupValidity) }),
+            ...(methods === undefined ? {} : { methods }),
+          },
+          operator,
+        );
         const seconds = services.config.keyCacheSeconds;
         print(communityJson(current), options.json, () =>
           [

@@ -87,7 +87,7 @@ function switchCommand(registries: Command, enabled: boolean): void {
     .option('--json', 'print machine-readable output')
     .action((id: string, options: JsonOption) =>
       withServices(async (services) => {
-        if (!(await services.registries.updateEnabled(id, enabled)))
+        if (!(await services.verificationAdmin.setRegistryEnabled(id, enabled, { type: 'operator' })))
           throw refused(`there is no registry ${id}`);
         const registry = await services.registries.find(id);
         if (registry === undefined) throw refused(`there is no registry ${id}`);
@@ -131,17 +131,20 @@ export function registerRegistryCommands(program: Command): void {
       withServices(async (services) => {
         const community = await requireCommunity(services, options.community);
         const mapping = await readMapping(options.mapping);
-        const registry = await services.registries.insert({
-          id: services.ids.uuid(),
-          community,
-          name: options.name,
-          urlTemplate: options.urlTemplate,
-          authHeader: options.authHeader ?? null,
-          mapping,
-          timeoutMs: options.timeoutMs,
-          retries: options.retries,
-          createdAt: services.clock.now(),
-        });
+        const registry = await services.verificationAdmin.addRegistry(
+          {
+            id: services.ids.uuid(),
+            community,
+            name: options.name,
+            urlTemplate: options.urlTemplate,
+            authHeader: options.authHeader ?? null,
+            mapping,
+            timeoutMs: options.timeoutMs,
+            retries: options.retries,
+            createdAt: services.clock.now(),
+          },
+          { type: 'operator' },
+        );
         print(registryJson(registry), options.json, () =>
           [`Added registry ${registry.id} (${registry.name}, enabled).`, registryTable([registry])].join(
             '\n',
@@ -171,7 +174,8 @@ export function registerRegistryCommands(program: Command): void {
     .option('--json', 'print machine-readable output')
     .action((id: string, options: JsonOption) =>
       withServices(async (services) => {
-        if (!(await services.registries.delete(id))) throw refused(`there is no registry ${id}`);
+        if (!(await services.verificationAdmin.removeRegistry(id, { type: 'operator' })))
+          throw refused(`there is no registry ${id}`);
         print({ removed: id }, options.json, () => `Removed registry ${id}.`);
       }),
     );

@@ -2,7 +2,6 @@ import { readFile, stat } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { isAppError } from '../lib/app-error.ts';
 import type { RosterProblem } from '../verification/sources/errors.ts';
-import { importRoster } from '../verification/sources/roster-import.ts';
 import type { Roster } from '../verification/sources/roster-repository.ts';
 import { print, withServices, type JsonOption } from './context.ts';
 import { refused, requireCommunity } from './input.ts';
@@ -70,9 +69,9 @@ export function registerRosterCommands(program: Command): void {
         const csv = await readRosterFile(options.file);
         let imported: { rosterId: string; entries: number };
         try {
-          imported = await importRoster(
-            { repository: services.rosters, ids: services.ids, clock: services.clock },
-            { community, organization: options.organization, csv, createdBy: null },
+          imported = await services.verificationAdmin.importRoster(
+            { community, organization: options.organization, csv },
+            { type: 'operator' },
           );
         } catch (error) {
           const problems = problemsOf(error);
@@ -128,7 +127,8 @@ export function registerRosterCommands(program: Command): void {
     .option('--json', 'print machine-readable output')
     .action((id: string, options: JsonOption) =>
       withServices(async (services) => {
-        if (!(await services.rosters.deleteRoster(id))) throw refused(`there is no roster ${id}`);
+        if (!(await services.verificationAdmin.removeRoster(id, { type: 'operator' })))
+          throw refused(`there is no roster ${id}`);
         print({ removed: id }, options.json, () => `Removed roster ${id}.`);
       }),
     );

@@ -60,11 +60,14 @@ export function registerRuleCommands(program: Command): void {
     .option('--json', 'print machine-readable output')
     .action((options: AddOptions) =>
       withServices(async (services) => {
-        const rule = await services.emailRules.add({
-          community: options.community,
-          subgroup: options.subgroup,
-          pattern: options.pattern,
-        });
+        const rule = await services.verificationAdmin.addEmailDomainRule(
+          {
+            community: options.community,
+            subgroup: options.subgroup,
+            pattern: options.pattern,
+          },
+          { type: 'operator' },
+        );
         print(
           ruleJson(rule),
           options.json,
@@ -80,7 +83,7 @@ export function registerRuleCommands(program: Command): void {
     .option('--json', 'print machine-readable output')
     .action((id: string, options: JsonOption) =>
       withServices(async (services) => {
-        await services.emailRules.remove(id);
+        await services.verificationAdmin.removeEmailDomainRule(id, { type: 'operator' });
         print({ removed: id }, options.json, () => `Removed rule ${id}.`);
       }),
     );

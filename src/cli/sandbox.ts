@@ -1,16 +1,8 @@
 import type { Command } from 'commander';
-import {
-  createPasswordHasher,
-  PASSWORD_MAX_LENGTH,
-  PASSWORD_MIN_LENGTH,
-  passwordLength,
-} from '../accounts/password.ts';
-import { normalizeEmail } from '../accounts/user-input.ts';
-import { createUserRepository } from '../accounts/user-repository.ts';
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, passwordLength } from '../accounts/password.ts';
 import { isAppError } from '../lib/app-error.ts';
 import { sandboxPersonas, type SandboxPersona } from '../verification/sources/sandbox.ts';
-import { print, type JsonOption } from './context.ts';
-import { withServicesAndDatabase } from './database-context.ts';
+import { print, withServices, type JsonOption } from './context.ts';
 import { refused, requireCommunity } from './input.ts';
 import { table } from './table.ts';
 
@@ -49,7 +41,7 @@ export function registerSandboxCommands(program: Command): void {
     .option('--json', 'print machine-readable output')
     .action((options: PersonaOptions) => {
       const password = options.password ?? SANDBOX_PERSONA_PASSWORD;
-      return withServicesAndDatabase(async (services, db) => {
+      return withServices(async (services) => {
         const length = passwordLength(password);
         if (length < PASSWORD_MIN_LENGTH || length > PASSWORD_MAX_LENGTH) {
           throw refused(
@@ -60,12 +52,8 @@ export function registerSandboxCommands(program: Command): void {
           options.community === undefined
             ? await services.communities.list()
             : [await requireCommunity(services, options.community)];
-        // Read only, to tell whether an existing persona opens with this password (ensureTestPersona keeps it).
-        const users = createUserRepository(db);
-        const hasher = createPasswordHasher();
         const rows: PersonaRow[] = [];
         for (const persona of sandboxPersonas(communities)) {
-          const existing = await users.findByEmailNormalized(normalizeEmail(persona.email));
           const user = await services.accounts
             .ensureTestPersona({
               email: persona.email,
@@ -82,17 +70,14 @@ export function registerSandboxCommands(program: Command): void {
               }
               throw error;
             });
-          const opens =
-            existing === undefined ||
-            (existing.passwordHash !== null && (await hasher.verify(existing.passwordHash, password)));
           rows.push({
             email: user.email,
-            password: opens ? password : null,
+            password: user.passwordWorks ? password : null,
             community: persona.community,
             outcome: persona.outcome,
             description: persona.description,
             uuid: user.id,
-            created: existing === undefined,
+            created: user.created,
           });
         }
         const kept = rows.filter((row) => !row.created).length;

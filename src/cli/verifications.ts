@@ -6,12 +6,13 @@ interface GrantOptions extends JsonOption {
   email: string;
   community: string;
   subgroup: string[];
-  expires?: Date | null;
+  /** A date, or 'never' (commander keeps a parser's null as an empty string, so no null here). */
+  expires?: Date | 'never';
   note?: string;
 }
 
-function parseExpiry(value: string): Date | null {
-  if (value === 'never') return null;
+function parseExpiry(value: string): Date | 'never' {
+  if (value === 'never') return 'never';
   if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`))) {
     throw new InvalidArgumentError('use a date as YYYY-MM-DD, or never');
   }
@@ -50,7 +51,9 @@ export function registerVerificationCommands(program: Command): void {
           userId: user.id,
           community: options.community,
           subgroups: options.subgroup,
-          ...(options.expires === undefined ? {} : { expiresAt: options.expires }),
+          ...(options.expires === undefined
+            ? {}
+            : { expiresAt: options.expires === 'never' ? null : options.expires }),
           ...(options.note === undefined ? {} : { note: options.note }),
           actor: { type: 'operator' },
         });

@@ -11,7 +11,12 @@ async function consentFields(
 ) {
   const user = await deps.accounts.findById(accountId);
   if (user === undefined) return undefined;
-  const communities = await deps.verification.standingFor(user.id, scopes);
+  const communities = await deps.verification.standingFor(
+    user.id,
+    scopes,
+    new Date(),
+    interaction.application.mode,
+  );
   const fields = fieldsForConsent({
     user,
     scopes,

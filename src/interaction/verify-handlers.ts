@@ -28,7 +28,11 @@ async function pendingCommunity(
   if (user === undefined) return undefined;
   const scopes = scopesOf(interaction);
   const skipped = deferredCommunities(interaction.details);
-  const unverified = await deps.verification.unverifiedCommunities(user.id, scopes);
+  const unverified = await deps.verification.unverifiedCommunities(
+    user.id,
+    scopes,
+    interaction.application.mode,
+  );
   const community = unverified.find((candidate) => !skipped.includes(candidate.handle));
   if (community === undefined) return undefined;
   return {
@@ -124,16 +128,26 @@ function showDocumentForm(
   });
 }
 
-function showPending(
+async function showPending(
   ctx: Context,
   interaction: InteractionContext,
+  deps: InteractionDeps,
   target: { context: VerifyContext; community: Community },
   documentName: string,
 ) {
+  const skipped = deferredCommunities(interaction.details);
+  const unverified = await deps.verification.unverifiedCommunities(
+    target.context.person.userId,
+    scopesOf(interaction),
+    interaction.application.mode,
+  );
   ctx.type = 'html';
   ctx.body = renderVerifyPending({
     client: client(interaction),
     community: target.community,
+    othersToVerify: unverified.some(
+      (community) => community.handle !== target.community.handle && !skipped.includes(community.handle),
+    ),
     documentName,
     email: target.context.person.email,
     csrfToken: (ctx.state as PageState).csrfToken,
@@ -179,7 +193,7 @@ export async function showVerify(
     );
     const handle = evidence.at(-1)?.details.documentType;
     const documentType = community.documentTypes.find((type) => type.handle === handle);
-    return showPending(ctx, interaction, target, documentType?.name ?? 'document');
+    return showPending(ctx, interaction, deps, target, documentType?.name ?? 'document');
   }
   if (ctx.query.method === 'document') {
     return showDocumentForm(ctx, interaction, community, reviewerNote(latest));
@@ -365,7 +379,7 @@ export async function runVerifySandbox(
   const latest = await deps.verification.latestFor(target.context.person.userId, target.community.handle);
   if (isAwaitingReview(latest)) return showStep(ctx, interaction);
   const result = await deps.engine.runSandbox({ ...target.context, origin: origin(ctx) });
-  if (result.outcome === 'in_review') return showPending(ctx, interaction, target, 'test document');
+  if (result.outcome === 'in_review') return showPending(ctx, interaction, deps, target, 'test document');
   if (result.outcome === 'not_found' || result.outcome === 'unavailable') {
     // A persona of another community: the sandbox has no answer here, and nothing was recorded.
     await showChoose(ctx, interaction, deps, target, { errors: { form: result.reason } });
@@ -373,7 +387,11 @@ export async function runVerifySandbox(
     return;
   }
   const { userId } = target.context.person;
-  const unverified = await deps.verification.unverifiedCommunities(userId, [target.community.handle]);
+  const unverified = await deps.verification.unverifiedCommunities(
+    userId,
+    [target.community.handle],
+    interaction.application.mode,
+  );
   if (unverified.length === 0) return proceed(ctx, interaction);
   // Rejected, or verified but already expired: the persona stays unverified, so asking again would only
   // show this step once more. The partner learns `verified: false`; other communities are still asked.
@@ -396,10 +414,11 @@ export async function skipVerify(
   const accountId = interaction.details.session?.accountId;
   const scopes = scopesOf(interaction);
   const unverified =
-    accountId === undefined ? [] : await deps.verification.unverifiedCommunities(accountId, scopes);
-  await deferAndProceed(
-    ctx,
-    interaction,
-    unverified.map((community) => community.handle),
-  );
+    accountId === undefined
+      ? []
+      : await deps.verification.unverifiedCommunities(accountId, scopes, interaction.application.mode);
+  // From the reviewing page: only the community under review; the others are still asked.
+  const one = formField(ctx, 'community');
+  const handles = unverified.map((community) => community.handle);
+  await deferAndProceed(ctx, interaction, handles.includes(one) ? [one] : handles);
 }

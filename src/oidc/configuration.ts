@@ -45,7 +45,12 @@ export interface ProviderHooks {
    * Whether the account must prove membership of a requested community before consenting; `deferred` are
    * the communities the user chose to go on without in this authorization.
    */
-  needsVerification(accountId: string, scopes: string[], deferred: string[]): Promise<boolean>;
+  needsVerification(
+    accountId: string,
+    scopes: string[],
+    deferred: string[],
+    mode: 'production' | 'sandbox',
+  ): Promise<boolean>;
   /** Renders an HTML error page for errors that cannot go back to the partner. */
   renderErrorPage(input: { status: number; error: string; description: string | undefined }): string;
   /** Renders the page that confirms signing out (RP-initiated logout); `form` must be embedded as is. */
@@ -87,7 +92,8 @@ function interactions(hooks: ProviderHooks) {
           const accountId = ctx.oidc.session?.accountId;
           if (accountId === undefined) return interactionPolicy.Check.NO_NEED_TO_PROMPT;
           const scopes = [...ctx.oidc.requestParamScopes];
-          return (await hooks.needsVerification(accountId, scopes, deferredIn(ctx.oidc.result)))
+          const mode = ctx.oidc.client === undefined ? 'production' : vettedSettingsOf(ctx.oidc.client).mode;
+          return (await hooks.needsVerification(accountId, scopes, deferredIn(ctx.oidc.result), mode))
             ? interactionPolicy.Check.REQUEST_PROMPT
             : interactionPolicy.Check.NO_NEED_TO_PROMPT;
         },

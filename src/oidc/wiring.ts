@@ -43,8 +43,8 @@ export function createVettedOidc(services: Services) {
       },
       // The verify step (interaction/verify-handlers.ts): a requested community the user is not verified for,
       // unless they chose to go on without it in this authorization.
-      async needsVerification(accountId, scopes, deferred) {
-        const unverified = await services.verification.unverifiedCommunities(accountId, scopes);
+      async needsVerification(accountId, scopes, deferred, mode) {
+        const unverified = await services.verification.unverifiedCommunities(accountId, scopes, mode);
         return unverified.some((community) => !deferred.includes(community.handle));
       },
       renderErrorPage: ({ status, error, description }) =>

@@ -16,7 +16,7 @@ import {
   type SourceResult,
   type VerificationSource,
 } from './sources/source.ts';
-import type { Community, Verification } from './types.ts';
+import type { Community, Verification, VerificationMethod } from './types.ts';
 import type { VerificationService } from './verification-service.ts';
 
 /** The ways a user is offered on the verify step, in order. `organization` asks rosters and registries. */
@@ -58,6 +58,11 @@ export function createVerificationEngine(deps: {
   clock: Clock;
 }) {
   const { verification } = deps;
+  /** A community's methods are enforced here too, not only by what the page offers. */
+  const requireMethod = (community: Community, method: VerificationMethod) => {
+    if (!community.methods.includes(method))
+      throw verificationErrors.methodNotOffered(community.name, method);
+  };
   const actorOf = (context: VerifyContext): ActionContext => ({
     actor: { type: 'user', id: context.person.userId },
     ...(context.origin === undefined ? {} : { origin: context.origin }),
@@ -134,7 +139,8 @@ export function createVerificationEngine(deps: {
       return acceptedAddressesHint(community.name, await deps.emailRules.acceptedPatterns(community.handle));
     },
 
-    sendEmailCode(context: VerifyContext & { address: string; ip: string }): Promise<SentCode> {
+    async sendEmailCode(context: VerifyContext & { address: string; ip: string }): Promise<SentCode> {
+      requireMethod(context.community, 'email_domain');
       return deps.emailMethod.sendCode({
         userId: context.person.userId,
         community: context.community,
@@ -145,6 +151,7 @@ export function createVerificationEngine(deps: {
 
     /** The code from the community address: verified at once, the address kept as evidence. */
     async confirmEmailCode(context: VerifyContext & { code: string }): Promise<Verification> {
+      requireMethod(context.community, 'email_domain');
       const confirmed = await deps.emailMethod.confirmCode({
         userId: context.person.userId,
         community: context.community,
@@ -180,6 +187,7 @@ export function createVerificationEngine(deps: {
       },
     ): Promise<Verification> {
       const { community, person } = context;
+      requireMethod(community, 'document');
       if (!community.subgroups.includes(context.subgroup)) {
         throw verificationErrors.unknownSubgroup(community.handle, context.subgroup);
       }

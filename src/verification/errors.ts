@@ -40,6 +40,13 @@ export const verificationErrors = {
       message: 'This verification was changed meanwhile; reload it and try again.',
       detail: { id },
     }),
+  methodNotOffered: (community: string, method: string) =>
+    new AppError({
+      code: 'verification.method_not_offered',
+      status: 400,
+      message: `${community} cannot be verified this way. Choose another way.`,
+      detail: { method },
+    }),
   uploadsThrottled: (retryAfterMs: number) =>
     new RetryLaterError({
       code: 'verification.uploads_throttled',

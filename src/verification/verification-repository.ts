@@ -13,6 +13,9 @@ import {
   type Verification,
 } from './types.ts';
 
+/** Which applications a verification counts for: sandbox ones also take the sandbox's test outcomes. */
+export type ApplicationMode = 'production' | 'sandbox';
+
 /** SQLite's and PostgreSQL's codes for a foreign key violation. */
 const FOREIGN_KEY_VIOLATIONS = new Set(['SQLITE_CONSTRAINT_FOREIGNKEY', '23503']);
 
@@ -104,12 +107,19 @@ export function createVerificationRepository(db: Kysely<Schema>) {
 
     /**
      * A user's `verified` verifications of `communities` that have not expired at `now`, the most recently
-     * verified first.
+     * verified first. Sandbox verifications (test personas' fixed outcomes) count only for `sandbox` apps.
      */
-    async listCurrent(userId: string, communities: readonly string[], now: number): Promise<Verification[]> {
+    async listCurrent(
+      userId: string,
+      communities: readonly string[],
+      now: number,
+      mode: ApplicationMode = 'production',
+    ): Promise<Verification[]> {
       if (communities.length === 0) return [];
       const wanted = new Set(communities);
-      const rows = await currentOfUser({ userId, now });
+      const rows = (await currentOfUser({ userId, now })).filter(
+        (row) => mode === 'sandbox' || row.method !== 'sandbox',
+      );
       // Filtered and sorted (newest first) here: a user has a handful of rows, and SQLite's sorter for an
       // ORDER BY cost several times more than the indexed lookup itself.
       return rows

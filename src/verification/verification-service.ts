@@ -6,7 +6,7 @@ import { verificationErrors } from './errors.ts';
 import { createVerificationLifecycle } from './lifecycle.ts';
 import type { VerificationStatus } from './state.ts';
 import type { Community, CommunityStanding, CommunityStatus, Evidence, Verification } from './types.ts';
-import type { VerificationRepository } from './verification-repository.ts';
+import type { ApplicationMode, VerificationRepository } from './verification-repository.ts';
 
 /** What a verification is at `now`: its stored status, or `expired` for a verified one past its expiry. */
 export function effectiveStatus(verification: Verification, now: Date): VerificationStatus {
@@ -42,9 +42,10 @@ export function createVerificationService(deps: {
     userId: string,
     handles: readonly string[],
     now: Date,
+    mode: ApplicationMode,
   ): Promise<Map<string, Verification>> {
     const current = new Map<string, Verification>();
-    for (const verification of await repository.listCurrent(userId, handles, now.getTime())) {
+    for (const verification of await repository.listCurrent(userId, handles, now.getTime(), mode)) {
       if (!current.has(verification.community)) current.set(verification.community, verification);
     }
     return current;
@@ -54,12 +55,14 @@ export function createVerificationService(deps: {
     userId: string,
     communityHandles: readonly string[],
     now: Date = clock.now(),
+    mode: ApplicationMode = 'production',
   ): Promise<CommunityStanding[]> {
     const known = await resolve(communityHandles);
     const current = await currentByCommunity(
       userId,
       known.map((community) => community.handle),
       now,
+      mode,
     );
     return known.map((community) => {
       const verification = current.get(community.handle);
@@ -87,18 +90,23 @@ export function createVerificationService(deps: {
       userId: string,
       communityHandles: readonly string[],
       now: Date = clock.now(),
+      mode: ApplicationMode = 'production',
     ): Promise<CommunityStatus[]> {
-      const standings = await standingFor(userId, communityHandles, now);
+      const standings = await standingFor(userId, communityHandles, now, mode);
       return standings.map(({ group, subgroups, verified }) => ({ group, subgroups, verified }));
     },
 
     /** `statusFor` plus each community's name and the attributes of the current verification. */
     standingFor,
 
-    /** The requested communities the user is not verified for at `now` (the verify step of an authorization). */
+    /**
+     * The requested communities the user is not verified for at `now` (the verify step of an authorization),
+     * for an application in `mode`.
+     */
     async unverifiedCommunities(
       userId: string,
       communityHandles: readonly string[],
+      mode: ApplicationMode = 'production',
       now: Date = clock.now(),
     ): Promise<Community[]> {
       const known = await resolve(communityHandles);
@@ -106,6 +114,7 @@ export function createVerificationService(deps: {
         userId,
         known.map((community) => community.handle),
         now,
+        mode,
       );
       return known.filter((community) => !current.has(community.handle));
     },
@@ -115,8 +124,9 @@ export function createVerificationService(deps: {
       userId: string,
       community: string,
       now: Date = clock.now(),
+      mode: ApplicationMode = 'production',
     ): Promise<Verification | undefined> {
-      return (await currentByCommunity(userId, [community], now)).get(community);
+      return (await currentByCommunity(userId, [community], now, mode)).get(community);
     },
 
     async findById(id: string): Promise<Verification | undefined> {

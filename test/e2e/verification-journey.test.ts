@@ -158,9 +158,13 @@ describeRequiring('verification journey in Chromium', missingChromium, () => {
     await staff.page.getByRole('link', { name: 'Grace Hopper' }).click();
     const image = staff.page.getByRole('img', { name: 'Front of the document' });
     await image.waitFor();
-    expect(
-      await image.evaluate((element) => (element as unknown as { naturalWidth: number }).naturalWidth),
-    ).toBe(1200);
+    // decode() waits until the image has loaded (and fails if it cannot be decoded).
+    const width = await image.evaluate(async (element) => {
+      const img = element as unknown as { decode(): Promise<void>; naturalWidth: number };
+      await img.decode();
+      return img.naturalWidth;
+    });
+    expect(width).toBe(1200);
     await staff.page.getByLabel('Subgroup').selectOption('Veteran');
     await staff.page.getByRole('button', { name: 'Approve' }).click();
     await staff.page.getByText('Decision recorded: approved.').waitFor();

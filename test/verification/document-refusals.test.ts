@@ -60,16 +60,16 @@ describe('verify step: refused document uploads', () => {
     expect(pageErrors(answer.page).join(' ')).toContain('The image could not be read');
   });
 
-  it('a 50 MB file: refused at once as too large, the limit in the message', async () => {
+  it('a 50 MB file: refused from its declared length as too large, the limit in the message', async () => {
     const { journey, form } = await atUploadForm(server, app);
     const huge = Buffer.alloc(50 * 1024 * 1024, 0xff);
     jpeg.copy(huge, 0, 0, 64);
-    const started = Date.now();
     const answer = await journey.upload(form, DD214, { front: jpegFile(huge, 'huge.jpg') });
-    expect(Date.now() - started).toBeLessThan(5_000);
     expect(answer.status).toBe(413);
     expect(pageTitle(answer.page)).toBe('This upload is too large');
     expect(pageText(answer.page)).toContain('Each file may be at most 10 MB.');
+    // Not a dead end: the page leads back to the upload form of the same sign-in.
+    expect(answer.page).toContain(`href="${form.url.pathname}?method=document"`);
   });
 
   it('a file just over 10 MB in a request the server reads: the field says so', async () => {

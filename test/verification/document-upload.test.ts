@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { registerApp, startOidcServer, type TestApp } from '../helpers/oidc.ts';
+import { registerApp, registerUser, startOidcServer, type TestApp } from '../helpers/oidc.ts';
 import type { TestServer } from '../helpers/server.ts';
 import {
   atUploadForm,
@@ -12,6 +12,7 @@ import {
   pageText,
   pageTitle,
   partnerStatus,
+  signIn,
 } from './support.ts';
 
 describe('verify step: a document for review, uploaded as multipart/form-data', () => {
@@ -53,6 +54,20 @@ describe('verify step: a document for review, uploaded as multipart/form-data', 
     expect(await partnerStatus(journey, app, consent)).toEqual([
       { group: 'military', subgroups: [], verified: false },
     ]);
+  });
+
+  it('with two communities, "Continue" from the reviewing page goes on to the next one', async () => {
+    const both = await registerApp(server, { name: 'Two Groups Shop', scopes: ['military', 'student'] });
+    const user = await registerUser(server);
+    const { journey, step: verify } = await signIn(server, both, user, { scope: 'military student' });
+    expect(pageTitle(verify.page)).toBe('Verify your military status');
+    const form = await journey.go(new URL(`${verify.url.pathname}?method=document`, server.config.baseUrl));
+    const pending = await journey.upload(form, DD214, { front: jpegFile(jpeg) });
+    expect(pageTitle(pending.page)).toBe('We’re reviewing your document');
+    expect(pageText(pending.page)).toContain('Continue');
+    // The page's form names the community under review: only it is put off.
+    const next = await journey.submit(pending, '/verify/skip', { community: 'military' });
+    expect(pageTitle(next.page)).toBe('Verify your student status');
   });
 
   it('keeps a back side when one is given (front and back, in that order)', async () => {

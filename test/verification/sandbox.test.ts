@@ -85,6 +85,20 @@ describe('verify step: sandbox personas', () => {
     expect(again.callback).toBeDefined();
   });
 
+  it("a persona's sandbox verification never counts for a production app", async () => {
+    // Verified in the sandbox app by the test above; a production app still asks, and sees verified: false.
+    const user = await persona('pass');
+    const { step: verify } = await signIn(server, productionApp, user);
+    expect(pageTitle(verify.page)).toBe('Verify your military status');
+    expect(pageText(verify.page)).not.toContain('Sandbox test persona');
+    expect(await server.services.verification.statusFor(user.id, ['military'])).toEqual([
+      { group: 'military', subgroups: [], verified: false },
+    ]);
+    expect(
+      await server.services.verification.statusFor(user.id, ['military'], new Date(), 'sandbox'),
+    ).toEqual([{ group: 'military', subgroups: ['Service Member'], verified: true }]);
+  });
+
   it('review: the reviewing page, and the verification waits in the review queue', async () => {
     const user = await persona('review');
     const { journey, next } = await continueAsPersona(user);

@@ -148,7 +148,8 @@ export function renderReviewAttempt(view: ReviewAttemptView): string {
               html`<li>
                 ${view.signals.sameDomain.count} other
                 ${view.signals.sameDomain.count === 1 ? 'account' : 'accounts'} at
-                ${view.signals.sameDomain.domain} verified for ${view.community.name} in the last 30 days.
+                ${view.signals.sameDomain.domain} started a ${view.community.name} verification in the last 30
+                days.
               </li>`
             }
           </ul>

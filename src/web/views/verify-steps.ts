@@ -131,7 +131,9 @@ export function renderVerifyDocument(view: VerifyDocumentView): string {
 
 export interface VerifyPendingView {
   client: ClientSummary;
-  community: { name: string };
+  community: { handle: string; name: string };
+  /** Other requested communities still to verify: then the button continues to them. */
+  othersToVerify: boolean;
   documentName: string;
   email: string;
   csrfToken: string;
@@ -148,11 +150,14 @@ export function renderVerifyPending(view: VerifyPendingView): string {
         <strong class="email">${view.email}</strong> as soon as it is decided, usually within a day.
       </p>
       <p>
-        You can return to ${view.client.name} now: until the review is done, it will see that your
-        ${view.community.name.toLowerCase()} status is not verified yet.
+        You can ${view.othersToVerify ? 'go on' : `return to ${view.client.name}`} now: until the review is
+        done, ${view.client.name} will see that your ${view.community.name.toLowerCase()} status is not
+        verified yet.
       </p>
       <form class="form" method="post" action="${view.skipAction}">
-        ${csrfField(view.csrfToken)} ${button(`Return to ${view.client.name}`)}
+        ${csrfField(view.csrfToken)}
+        <input type="hidden" name="community" value="${view.community.handle}" />
+        ${button(view.othersToVerify ? 'Continue' : `Return to ${view.client.name}`)}
       </form>`,
   });
 }
