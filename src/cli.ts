@@ -7,6 +7,7 @@ import { registerAdminCommands } from './cli/admin.ts';
 import { registerAppCommands } from './cli/apps.ts';
 import { registerCommunityCommands } from './cli/communities.ts';
 import { print, withServices, type JsonOption } from './cli/context.ts';
+import { table } from './cli/table.ts';
 import { registerRegistryCommands } from './cli/registries.ts';
 import { registerRosterCommands } from './cli/rosters.ts';
 import { registerRuleCommands } from './cli/rules.ts';
@@ -30,20 +31,6 @@ function keyTable(keys: SigningKeyInfo[]): string {
     key.retiredAt?.toISOString() ?? '',
   ]);
   return table(['KID', 'ALG', 'GEN', 'STATUS', 'ACTIVATED', 'RETIRED'], rows);
-}
-
-function table(head: string[], rows: string[][]): string {
-  const widths = head.map((title, column) =>
-    Math.max(title.length, ...rows.map((row) => row[column]?.length ?? 0)),
-  );
-  return [head, ...rows]
-    .map((row) =>
-      row
-        .map((cell, column) => cell.padEnd(widths[column] ?? 0))
-        .join('  ')
-        .trimEnd(),
-    )
-    .join('\n');
 }
 
 export function buildProgram(): Command {

@@ -1,181 +1,22 @@
 import type { Context } from 'koa';
-import { RetryLaterError } from '../accounts/errors.ts';
 import type { UploadedFile } from '../http/multipart.ts';
-import { isAppError, type AppError } from '../lib/app-error.ts';
-import type { VerifyContext } from '../verification/engine.ts';
-import { awaitingReview } from '../verification/state.ts';
-import type { Community, Verification } from '../verification/types.ts';
-import { renderVerifyChoose } from '../web/views/verify-choose.ts';
-import { renderVerifyCode, renderVerifyDocument, renderVerifyPending } from '../web/views/verify-steps.ts';
 import { finish, formField, type InteractionContext, type InteractionDeps } from './context.ts';
-import { deferredCommunities, rememberVerify, verifyState } from './verify-state.ts';
-
-type PageState = { csrfToken: string; requestId: string; files?: ReadonlyMap<string, UploadedFile> };
-
-const client = (interaction: InteractionContext) => ({
-  name: interaction.application.name,
-  ...(interaction.application.logoUrl ? { logoUri: interaction.application.logoUrl } : {}),
-});
-
-/** The community this verify step is about: the first requested one the user is neither verified for nor skipped. */
-async function pendingCommunity(
-  interaction: InteractionContext,
-  deps: InteractionDeps,
-): Promise<{ context: VerifyContext; community: Community } | undefined> {
-  const accountId = interaction.details.session?.accountId;
-  if (accountId === undefined) return undefined;
-  const user = await deps.accounts.findById(accountId);
-  if (user === undefined) return undefined;
-  const scopes = scopesOf(interaction);
-  const skipped = deferredCommunities(interaction.details);
-  const unverified = await deps.verification.unverifiedCommunities(
-    user.id,
-    scopes,
-    interaction.application.mode,
-  );
-  const community = unverified.find((candidate) => !skipped.includes(candidate.handle));
-  if (community === undefined) return undefined;
-  return {
-    community,
-    context: {
-      community,
-      person: {
-        userId: user.id,
-        email: user.email,
-        emailVerified: user.emailVerified,
-        firstName: user.firstName,
-        lastName: user.lastName,
-        testPersona: user.testPersona,
-      },
-      applicationId: interaction.application.id,
-    },
-  };
-}
-
-function scopesOf(interaction: InteractionContext): string[] {
-  const scope = interaction.params.scope;
-  return typeof scope === 'string' ? scope.split(' ') : [];
-}
-
-function origin(ctx: Context) {
-  return { ip: ctx.ip, requestId: (ctx.state as PageState).requestId };
-}
-
-function failWith(ctx: Context, error: unknown): AppError {
-  if (!isAppError(error) || error.status >= 500) throw error;
-  ctx.status = error.status;
-  if (error instanceof RetryLaterError) ctx.set('Retry-After', String(error.retryAfterSeconds));
-  return error;
-}
-
-async function showChoose(
-  ctx: Context,
-  interaction: InteractionContext,
-  deps: InteractionDeps,
-  target: { context: VerifyContext; community: Community },
-  extra: {
-    errors?: { address?: string; memberId?: string; form?: string };
-    values?: Record<string, string>;
-    notice?: string;
-  } = {},
-) {
-  const { community, context } = target;
-  const methods = await deps.engine.offeredMethods({
-    person: context.person,
-    community,
-    sandboxApp: interaction.application.mode === 'sandbox',
-  });
-  ctx.type = 'html';
-  ctx.body = renderVerifyChoose({
-    client: client(interaction),
-    community,
-    csrfToken: (ctx.state as PageState).csrfToken,
-    methods,
-    ...(methods.includes('email_domain')
-      ? { acceptedAddresses: await deps.engine.acceptedAddresses(community) }
-      : {}),
-    actions: {
-      email: interaction.action('verify/email'),
-      organization: interaction.action('verify/organization'),
-      documentPage: `${interaction.action('')}?method=document`,
-      sandbox: interaction.action('verify/sandbox'),
-      skip: interaction.action('verify/skip'),
-    },
-    ...(context.person.testPersona === null
-      ? {}
-      : { persona: `sandbox persona ${context.person.testPersona}` }),
-    ...extra,
-  });
-}
-
-function showDocumentForm(
-  ctx: Context,
-  interaction: InteractionContext,
-  community: Community,
-  extra: { errors?: Record<string, string>; values?: Record<string, string>; reviewerNote?: string } = {},
-) {
-  ctx.type = 'html';
-  ctx.body = renderVerifyDocument({
-    client: client(interaction),
-    community,
-    csrfToken: (ctx.state as PageState).csrfToken,
-    subgroups: community.subgroups.map((subgroup) => ({ value: subgroup, label: subgroup })),
-    documentTypes: community.documentTypes.map((type) => ({ value: type.handle, label: type.name })),
-    action: interaction.action('verify/document'),
-    // Also away from a document a reviewer sent back: the user may verify another way, or go on without.
-    backHref: `${interaction.action('')}?method=choose`,
-    ...extra,
-  });
-}
-
-async function showPending(
-  ctx: Context,
-  interaction: InteractionContext,
-  deps: InteractionDeps,
-  target: { context: VerifyContext; community: Community },
-  documentName: string,
-) {
-  const skipped = deferredCommunities(interaction.details);
-  const unverified = await deps.verification.unverifiedCommunities(
-    target.context.person.userId,
-    scopesOf(interaction),
-    interaction.application.mode,
-  );
-  ctx.type = 'html';
-  ctx.body = renderVerifyPending({
-    client: client(interaction),
-    community: target.community,
-    othersToVerify: unverified.some(
-      (community) => community.handle !== target.community.handle && !skipped.includes(community.handle),
-    ),
-    documentName,
-    email: target.context.person.email,
-    csrfToken: (ctx.state as PageState).csrfToken,
-    skipAction: interaction.action('verify/skip'),
-  });
-}
-
-/** The note of a reviewer who sent the latest attempt back for another document, for the upload form. */
-function reviewerNote(latest: Verification | undefined): { reviewerNote?: string } {
-  return latest?.status === 'needs_resubmission' && latest.note !== null ? { reviewerNote: latest.note } : {};
-}
-
-/**
- * An attempt already waits for a reviewer: the same form sent again (a reload, the back button) must not
- * queue a second one.
- */
-function isAwaitingReview(latest: Verification | undefined): boolean {
-  return latest !== undefined && awaitingReview.includes(latest.status);
-}
-
-/** Back to the verify page (post/redirect/get), which shows what the latest attempt is waiting for. */
-function showStep(ctx: Context, interaction: InteractionContext): void {
-  ctx.redirect(interaction.action(''));
-  ctx.status = 303;
-}
-
-/** Continues the authorization: the policy checks again, and the next community or consent follows. */
-const proceed = (ctx: Context, interaction: InteractionContext) => finish(ctx, interaction, {});
+import {
+  failWith,
+  isAwaitingReview,
+  origin,
+  pendingCommunity,
+  proceed,
+  reviewerNote,
+  scopesOf,
+  showChoose,
+  showCode,
+  showDocumentForm,
+  showPending,
+  showStep,
+  type PageState,
+} from './verify-pages.ts';
+import { rememberVerify, verifyState } from './verify-state.ts';
 
 /** The verify step's page: what state the community's latest attempt is in decides what is shown. */
 export async function showVerify(
@@ -202,18 +43,7 @@ export async function showVerify(
   const choosing = ctx.query.method === 'choose';
   const code = verifyState(interaction.details).email;
   if (!choosing && code?.community === community.handle) {
-    ctx.type = 'html';
-    ctx.body = renderVerifyCode({
-      client: client(interaction),
-      community,
-      address: code.address,
-      csrfToken: (ctx.state as PageState).csrfToken,
-      actions: {
-        confirm: interaction.action('verify/email-code'),
-        resend: interaction.action('verify/email'),
-        back: `${interaction.action('')}?method=choose`,
-      },
-    });
+    showCode(ctx, interaction, community, code.address);
     return;
   }
   if (!choosing && latest?.status === 'needs_resubmission') {
@@ -272,19 +102,7 @@ export async function confirmVerifyEmail(
     await proceed(ctx, interaction);
   } catch (error) {
     const failure = failWith(ctx, error);
-    ctx.type = 'html';
-    ctx.body = renderVerifyCode({
-      client: client(interaction),
-      community: target.community,
-      address: sent?.address ?? '',
-      csrfToken: (ctx.state as PageState).csrfToken,
-      actions: {
-        confirm: interaction.action('verify/email-code'),
-        resend: interaction.action('verify/email'),
-        back: `${interaction.action('')}?method=choose`,
-      },
-      error: failure.message,
-    });
+    showCode(ctx, interaction, target.community, sent?.address ?? '', failure.message);
   }
 }
 

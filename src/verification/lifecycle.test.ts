@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { describeEachDatabase, migratedDatabases, type TestDatabase } from '../../test/helpers/databases.ts';
+import { insertTestUser } from '../../test/helpers/users.ts';
 import { createAuditRepository } from '../audit/audit-repository.ts';
 import { createAuditService } from '../audit/audit-service.ts';
 import { createManualClock } from '../lib/clock.ts';
@@ -95,27 +95,7 @@ describeEachDatabase('verification lifecycle', (target: TestDatabase) => {
     return { clock, verification, events, deleted };
   }
 
-  async function insertUser(): Promise<string> {
-    const id = randomBytes(16).toString('hex');
-    await database.db
-      .insertInto('users')
-      .values({
-        id,
-        email: `${id}@example.com`,
-        email_normalized: `${id}@example.com`,
-        password_hash: null,
-        first_name: 'Sean',
-        last_name: 'Moen',
-        postal_code: null,
-        birth_date: null,
-        email_verified_at: null,
-        created_at: 0,
-        updated_at: 0,
-        test_persona: null,
-      })
-      .execute();
-    return id;
-  }
+  const insertUser = () => insertTestUser(database.db);
 
   it('takes a document through review to verified, auditing every step', async () => {
     const { verification, events, clock } = setup();

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { beforeEach, expect, it } from 'vitest';
 import { describeEachDatabase, migratedDatabases, type TestDatabase } from '../../test/helpers/databases.ts';
+import { insertTestUser } from '../../test/helpers/users.ts';
 import { createAuditRepository } from '../audit/audit-repository.ts';
 import { createAuditService } from '../audit/audit-service.ts';
 import { createManualClock } from '../lib/clock.ts';
@@ -39,26 +40,7 @@ describeEachDatabase('verifications', (target: TestDatabase) => {
     return { clock, audit, repository, verification };
   }
 
-  async function insertUser(): Promise<string> {
-    const id = randomBytes(16).toString('hex');
-    await database.db
-      .insertInto('users')
-      .values({
-        id,
-        email: `${id}@example.com`,
-        email_normalized: `${id}@example.com`,
-        password_hash: null,
-        first_name: 'Sean',
-        last_name: 'Moen',
-        postal_code: '44058-1478',
-        birth_date: '1990-05-17',
-        email_verified_at: null,
-        created_at: 0,
-        updated_at: 0,
-      })
-      .execute();
-    return id;
-  }
+  const insertUser = () => insertTestUser(database.db, { birthDate: '1990-05-17' });
 
   it('attests a verification with the community validity as default expiry, auditing each transition', async () => {
     const { verification, audit, repository } = setup();

@@ -25,29 +25,25 @@ export function fieldId(name: string): string {
   return `field-${name}`;
 }
 
-/** A labelled input; its hint and error are tied to it with aria-describedby, and aria-invalid marks errors. */
-export function field(options: FieldOptions): SafeHtml {
+interface Labelled {
+  name: string;
+  label: string;
+  hint?: string | undefined;
+  error?: string | undefined;
+}
+
+/**
+ * The label, hint and error around one control, tied to it: `describe` gives the control its id,
+ * aria-describedby (hint and error) and aria-invalid (when there is an error).
+ */
+function labelled(
+  options: Labelled,
+  control: (describe: Record<string, string | undefined>) => SafeHtml,
+): SafeHtml {
   const id = fieldId(options.name);
   const hintId = options.hint === undefined ? undefined : `${id}-hint`;
   const errorId = options.error === undefined ? undefined : `${id}-error`;
   const describedBy = [hintId, errorId].filter((part) => part !== undefined).join(' ');
-  const input = attributes({
-    class: 'field__input',
-    id,
-    name: options.name,
-    type: options.type ?? 'text',
-    value: options.type === 'password' ? undefined : options.value,
-    autocomplete: options.autocomplete,
-    inputmode: options.inputmode,
-    pattern: options.pattern,
-    minlength: options.minlength,
-    maxlength: options.maxlength,
-    required: options.required ?? false,
-    spellcheck: options.verbatim === true ? 'false' : undefined,
-    autocapitalize: options.verbatim === true ? 'none' : undefined,
-    'aria-describedby': describedBy === '' ? undefined : describedBy,
-    'aria-invalid': errorId === undefined ? undefined : 'true',
-  });
   return html`<div class="field${errorId === undefined ? '' : ' field--error'}">
     <label class="field__label" for="${id}">${options.label}</label>
     ${hintId !== undefined && html`<p class="field__hint" id="${hintId}">${options.hint}</p>`}
@@ -57,8 +53,34 @@ export function field(options: FieldOptions): SafeHtml {
         <span class="visually-hidden">Error: </span>${options.error}
       </p>`
     }
-    <input${input} />
+    ${control({
+      id,
+      'aria-describedby': describedBy === '' ? undefined : describedBy,
+      'aria-invalid': errorId === undefined ? undefined : 'true',
+    })}
   </div>`;
+}
+
+/** A labelled input; its hint and error are tied to it with aria-describedby, and aria-invalid marks errors. */
+export function field(options: FieldOptions): SafeHtml {
+  return labelled(options, (describe) => {
+    const input = attributes({
+      class: 'field__input',
+      ...describe,
+      name: options.name,
+      type: options.type ?? 'text',
+      value: options.type === 'password' ? undefined : options.value,
+      autocomplete: options.autocomplete,
+      inputmode: options.inputmode,
+      pattern: options.pattern,
+      minlength: options.minlength,
+      maxlength: options.maxlength,
+      required: options.required ?? false,
+      spellcheck: options.verbatim === true ? 'false' : undefined,
+      autocapitalize: options.verbatim === true ? 'none' : undefined,
+    });
+    return html`<input${input} />`;
+  });
 }
 
 export interface SummaryItem {
@@ -129,105 +151,59 @@ export interface ChoiceOption {
 }
 
 /** A labelled select; its hint and error are tied to it like a field's. */
-export function selectField(options: {
-  name: string;
-  label: string;
-  choices: readonly ChoiceOption[];
-  value?: string | undefined;
-  hint?: string;
-  error?: string | undefined;
-  required?: boolean;
-  /** A first, empty choice ("Choose…") so that nothing is preselected. */
-  placeholder?: string;
-}): SafeHtml {
-  const id = fieldId(options.name);
-  const hintId = options.hint === undefined ? undefined : `${id}-hint`;
-  const errorId = options.error === undefined ? undefined : `${id}-error`;
-  const describedBy = [hintId, errorId].filter((part) => part !== undefined).join(' ');
-  const select = attributes({
-    class: 'field__input field__select',
-    id,
-    name: options.name,
-    required: options.required ?? false,
-    'aria-describedby': describedBy === '' ? undefined : describedBy,
-    'aria-invalid': errorId === undefined ? undefined : 'true',
-  });
-  return html`<div class="field${errorId === undefined ? '' : ' field--error'}">
-    <label class="field__label" for="${id}">${options.label}</label>
-    ${hintId !== undefined && html`<p class="field__hint" id="${hintId}">${options.hint}</p>`}
-    ${
-      errorId !== undefined &&
-      html`<p class="field__error" id="${errorId}">
-        <span class="visually-hidden">Error: </span>${options.error}
-      </p>`
-    }
-    <select${select}>
+export function selectField(
+  options: Labelled & {
+    choices: readonly ChoiceOption[];
+    value?: string | undefined;
+    required?: boolean;
+    /** A first, empty choice ("Choose…") so that nothing is preselected. */
+    placeholder?: string;
+  },
+): SafeHtml {
+  return labelled(options, (describe) => {
+    const select = attributes({
+      class: 'field__input field__select',
+      ...describe,
+      name: options.name,
+      required: options.required ?? false,
+    });
+    return html`<select${select}>
       ${options.placeholder !== undefined && html`<option value="">${options.placeholder}</option>`}
       ${options.choices.map(
         (choice) =>
           html`<option${attributes({ value: choice.value, selected: choice.value === options.value })}>${choice.label}</option>`,
       )}
-    </select>
-  </div>`;
+    </select>`;
+  });
 }
 
 /** A labelled file input limited to the given types (the server checks the content anyway). */
-export function fileField(options: {
-  name: string;
-  label: string;
-  accept: string;
-  hint?: string;
-  error?: string | undefined;
-  required?: boolean;
-}): SafeHtml {
-  const id = fieldId(options.name);
-  const hintId = options.hint === undefined ? undefined : `${id}-hint`;
-  const errorId = options.error === undefined ? undefined : `${id}-error`;
-  const describedBy = [hintId, errorId].filter((part) => part !== undefined).join(' ');
-  const input = attributes({
-    class: 'field__input field__file',
-    id,
-    name: options.name,
-    type: 'file',
-    accept: options.accept,
-    required: options.required ?? false,
-    'aria-describedby': describedBy === '' ? undefined : describedBy,
-    'aria-invalid': errorId === undefined ? undefined : 'true',
+export function fileField(options: Labelled & { accept: string; required?: boolean }): SafeHtml {
+  return labelled(options, (describe) => {
+    const input = attributes({
+      class: 'field__input field__file',
+      ...describe,
+      name: options.name,
+      type: 'file',
+      accept: options.accept,
+      required: options.required ?? false,
+    });
+    return html`<input${input} />`;
   });
-  return html`<div class="field${errorId === undefined ? '' : ' field--error'}">
-    <label class="field__label" for="${id}">${options.label}</label>
-    ${hintId !== undefined && html`<p class="field__hint" id="${hintId}">${options.hint}</p>`}
-    ${
-      errorId !== undefined &&
-      html`<p class="field__error" id="${errorId}">
-        <span class="visually-hidden">Error: </span>${options.error}
-      </p>`
-    }
-    <input${input} />
-  </div>`;
 }
 
 /** A multi-line text input. */
-export function textareaField(options: {
-  name: string;
-  label: string;
-  value?: string | undefined;
-  hint?: string;
-  maxlength?: number;
-}): SafeHtml {
-  const id = fieldId(options.name);
-  const hintId = options.hint === undefined ? undefined : `${id}-hint`;
-  const textarea = attributes({
-    class: 'field__input field__textarea',
-    id,
-    name: options.name,
-    rows: 3,
-    maxlength: options.maxlength,
-    'aria-describedby': hintId,
+export function textareaField(
+  options: Labelled & { value?: string | undefined; maxlength?: number },
+): SafeHtml {
+  return labelled(options, (describe) => {
+    const textarea = attributes({
+      class: 'field__input field__textarea',
+      ...describe,
+      name: options.name,
+      rows: 3,
+      maxlength: options.maxlength,
+    });
+    return html`<textarea${textarea}>${options.value ?? ''}</textarea>`;
   });
-  return html`<div class="field">
-    <label class="field__label" for="${id}">${options.label}</label>
-    ${hintId !== undefined && html`<p class="field__hint" id="${hintId}">${options.hint}</p>`}
-    <textarea${textarea}>${options.value ?? ''}</textarea>
-  </div>`;
 }

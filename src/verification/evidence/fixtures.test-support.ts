@@ -1,5 +1,5 @@
+import { insertTestUser } from '../../../test/helpers/users.ts';
 // Inputs for the evidence tests, generated rather than checked in: images with sharp, PDFs with pdf-lib.
-import { randomBytes } from 'node:crypto';
 import { crc32, deflateSync } from 'node:zlib';
 import type { Kysely } from 'kysely';
 import { PDFDocument, PDFHexString, PDFName, PDFString } from 'pdf-lib';
@@ -112,27 +112,8 @@ export async function sampleUpload(seed: number, format: 'png' | 'jpeg' = 'png')
 }
 
 /** A user row, as the documents' foreign key needs. */
-export async function insertUser(db: Kysely<Schema>): Promise<string> {
-  const id = randomBytes(16).toString('hex');
-  await db
-    .insertInto('users')
-    .values({
-      id,
-      email: `${id}@example.com`,
-      email_normalized: `${id}@example.com`,
-      password_hash: null,
-      first_name: 'Dana',
-      last_name: 'Reyes',
-      postal_code: null,
-      birth_date: null,
-      email_verified_at: null,
-      created_at: 0,
-      updated_at: 0,
-      test_persona: null,
-    })
-    .execute();
-  return id;
-}
+export const insertUser = (db: Kysely<Schema>) =>
+  insertTestUser(db, { firstName: 'Dana', lastName: 'Reyes' });
 
 /** A started document verification of `userId`, inserted directly. */
 export async function insertVerification(db: Kysely<Schema>, userId: string): Promise<string> {

@@ -1,3 +1,4 @@
+import { insertTestUser } from '../../../test/helpers/users.ts';
 // The email-domain method on a real database, a recording mailer and a manual clock, for its test files.
 import { randomBytes } from 'node:crypto';
 import { createOneTimeCodeRepository } from '../../accounts/one-time-code-repository.ts';
@@ -30,27 +31,7 @@ export function createRecordingMailer(): Mailer & { sent: MailMessage[]; failing
 }
 
 /** A users row, for the one_time_codes foreign key. */
-export async function insertUser(database: Database): Promise<string> {
-  const id = randomBytes(16).toString('hex');
-  await database.db
-    .insertInto('users')
-    .values({
-      id,
-      email: `${id}@example.com`,
-      email_normalized: `${id}@example.com`,
-      password_hash: null,
-      first_name: 'Sean',
-      last_name: 'Moen',
-      postal_code: null,
-      birth_date: null,
-      email_verified_at: null,
-      created_at: 0,
-      updated_at: 0,
-      test_persona: null,
-    })
-    .execute();
-  return id;
-}
+export const insertUser = (database: Database) => insertTestUser(database.db);
 
 export async function setUpEmailDomainMethod(database: Database) {
   const clock = createManualClock(new Date('2026-03-01T12:00:00Z'));
