@@ -139,7 +139,12 @@ export function reviewRoutes(router: Router, deps: ReviewRouteDeps, csrf: Middle
   });
 
   router.get('/review/:id/documents/:documentId', ...guard, async (ctx) => {
-    const image = await deps.review.documentImage(ctx.params.id ?? '', ctx.params.documentId ?? '');
+    const image = await deps.review
+      .documentImage(ctx.params.id ?? '', ctx.params.documentId ?? '', await reviewerOf(ctx, deps))
+      .catch((error: unknown) => {
+        if (isAppError(error) && error.code === 'verification.not_found') return undefined;
+        throw error;
+      });
     if (image === undefined) return; // 404 from the error handler
     ctx.type = image.document.contentType;
     // PDFs are downloaded rather than rendered on Vetted's origin.

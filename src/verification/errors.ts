@@ -47,6 +47,12 @@ export const verificationErrors = {
       message: `${community} cannot be verified this way. Choose another way.`,
       detail: { method },
     }),
+  ownVerification: () =>
+    new AppError({
+      code: 'verification.own_verification',
+      status: 403,
+      message: 'You cannot review your own verification. Another reviewer will decide it.',
+    }),
   uploadsThrottled: (retryAfterMs: number) =>
     new RetryLaterError({
       code: 'verification.uploads_throttled',

@@ -76,9 +76,11 @@ export function createReviewService(deps: {
 }) {
   const { verification, repository, documents, accounts, communities, clock } = deps;
 
-  async function requireAwaiting(id: string): Promise<Verification> {
+  /** The verification, unless it is the reviewer's own: nobody reviews their own evidence. */
+  async function requireReviewable(id: string, reviewer: Reviewer): Promise<Verification> {
     const found = await verification.findById(id);
     if (found === undefined) throw verificationErrors.notFound(id);
+    if (found.userId === reviewer.actor.id) throw verificationErrors.ownVerification();
     return found;
   }
 
@@ -143,7 +145,7 @@ export function createReviewService(deps: {
 
     /** One attempt with everything a reviewer needs; opening it marks it in review. */
     async open(id: string, reviewer: Reviewer): Promise<Attempt> {
-      let current = await requireAwaiting(id);
+      let current = await requireReviewable(id, reviewer);
       if (current.status === 'evidence_submitted') current = await verification.beginReview(id, reviewer);
       const community = await communities.find(current.community);
       if (community === undefined) throw verificationErrors.unknownCommunity(current.community);
@@ -164,19 +166,22 @@ export function createReviewService(deps: {
     },
 
     /** A document's decrypted bytes, only as part of its own verification. */
-    async documentImage(verificationId: string, documentId: string) {
+    async documentImage(verificationId: string, documentId: string, reviewer: Reviewer) {
+      await requireReviewable(verificationId, reviewer);
       const read = await documents.read(documentId);
       if (read?.document.verificationId !== verificationId) return undefined;
       return read;
     },
 
     async approve(id: string, input: { subgroups: string[]; expiresAt?: Date | null }, reviewer: Reviewer) {
+      await requireReviewable(id, reviewer);
       const decided = await verification.approve(id, { ...input, ...reviewer });
       await notify(decided);
       return decided;
     },
 
     async reject(id: string, input: { reasonCode: string; note?: string }, reviewer: Reviewer) {
+      await requireReviewable(id, reviewer);
       if (!isReviewReason(input.reasonCode))
         throw verificationErrors.invalid('Choose a reason from the list.');
       const decided = await verification.reject(id, {
@@ -189,6 +194,7 @@ export function createReviewService(deps: {
     },
 
     async requestResubmission(id: string, input: { reasonCode: string; note?: string }, reviewer: Reviewer) {
+      await requireReviewable(id, reviewer);
       if (!isReviewReason(input.reasonCode))
         throw verificationErrors.invalid('Choose a reason from the list.');
       const decided = await verification.requestResubmission(id, {

@@ -143,6 +143,26 @@ describe('reviewer area', () => {
     expect(html).toContain('The same document was submitted by another account.');
   });
 
+  it('refuses a reviewer their own submission: neither its page, its image nor a decision', async () => {
+    const staff = await server.services.accounts.findByEmail(reviewer.email);
+    const own = await submission(
+      { id: staff!.id, email: reviewer.email, password: reviewer.password },
+      '#314159',
+    );
+    const browser = await signedIn(reviewer.email, reviewer.password);
+    const page = await browser.request(url(`/review/${own}`));
+    expect(page.status).toBe(403);
+    expect(await page.text()).toContain('You cannot review your own verification.');
+    const [document] = await server.services.documents.listForVerification(own);
+    expect((await browser.request(url(`/review/${own}/documents/${document!.id}`))).status).toBe(403);
+    const queue = await (await browser.request(url('/review'))).text();
+    const decision = await browser.request(url(`/review/${own}/decision`), {
+      form: { _csrf: csrfToken(queue), decision: 'approve', subgroup: 'Veteran', expires: '' },
+    });
+    expect(decision.status).toBe(403);
+    expect((await server.services.verification.findById(own))?.status).toBe('evidence_submitted');
+  });
+
   it('needs the form token for a decision', async () => {
     const user = await registerUser(server);
     const id = await submission(user, '#445566');
