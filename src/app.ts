@@ -1,7 +1,7 @@
 import { Router } from '@koa/router';
 import Koa from 'koa';
 import { accountRoutes } from './account/routes.ts';
-import { csrfProtection } from './http/csrf.ts';
+import { csrfCookieName, csrfProtection } from './http/csrf.ts';
 import { multipartForm } from './http/multipart.ts';
 import { errorHandler } from './http/error-handler.ts';
 import { createHttpMetrics } from './http/metrics.ts';
@@ -14,6 +14,7 @@ import { securityHeaders } from './http/security-headers.ts';
 import type { AppState } from './http/state.ts';
 import { interactionRoutes } from './interaction/routes.ts';
 import { findAccessToken } from './oidc/access-tokens.ts';
+import { INTERACTION_COOKIE } from './oidc/configuration.ts';
 import { verifyDpopProof } from './oidc/dpop.ts';
 import { createVettedOidc } from './oidc/wiring.ts';
 import type { Services } from './services.ts';
@@ -50,6 +51,10 @@ export function createApp(services: Services): Koa<AppState> {
         maxFileBytes: MAX_UPLOAD_BYTES,
         maxFiles: 2,
         maxRequestBytes: 2 * MAX_UPLOAD_BYTES + 256 * 1024,
+        maxConcurrent: 8,
+        // Only a browser in a sign-in (its interaction cookie) with a form token's secret may send a body.
+        admit: (ctx) =>
+          ctx.cookies.get(csrfCookieName) !== undefined && ctx.cookies.get(INTERACTION_COOKIE) !== undefined,
         refuse: (ctx, status, message) => {
           ctx.status = status;
           ctx.type = 'html';

@@ -29,7 +29,7 @@ export async function startServer(
   await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
   const masterKey = await loadMasterKey(config.masterKey);
   const database = await openDatabase(config.database, (error) => {
-    logger.error({ err: error }, 'database pool error');
+    logger.error({ err: error }, 'database error');
   });
   try {
     const applied = await migrateToLatest(database);

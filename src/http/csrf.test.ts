@@ -138,6 +138,8 @@ describe('CSRF protection', () => {
       headers: { 'Content-Type': 'application/x-www-form-urlencoded', Cookie: browser.cookie },
     });
     expect(empty.status).toBe(403);
+    const bodiless = await fetch(`${url}/form`, { method: 'POST', headers: { Cookie: browser.cookie } });
+    expect(bodiless.status).toBe(403);
   });
 
   it('leaves exempt paths and JSON requests alone', async () => {

@@ -26,8 +26,9 @@ const tokens = new Tokens();
 /**
  * Synchronizer-token CSRF protection (pillarjs `csrf`): a per-browser secret in the HttpOnly cookie
  * `vetted_csrf`, and a token derived from it in every form. Unsafe requests whose body is form-shaped must
- * carry a valid `_csrf` field, or get a 403 HTML page. JSON requests are left alone (browsers cannot send
- * them cross-site without a CORS preflight), and so are requests with no body type at all.
+ * carry a valid `_csrf` field, or get a 403 HTML page; so must unsafe requests with no body type at all (a
+ * cross-site `fetch` or form can send a bodiless POST to sign someone out or delete something). JSON requests
+ * are left alone: browsers cannot send them cross-site without a CORS preflight.
  *
  * It reads the field from `ctx.request.body`, so it must run AFTER a body parser (`@koa/bodyparser` with
  * `enableTypes: ['form', 'json']`; add DELETE to its `parsedMethods` if forms are ever sent that way).
@@ -78,7 +79,8 @@ export function csrfProtection(options: CsrfOptions): Middleware<CsrfState & { r
 
 function needsCheck(ctx: Context): boolean {
   if (!unsafeMethods.has(ctx.method)) return false;
-  return formTypes.has(ctx.request.type.trim().toLowerCase());
+  const type = ctx.request.type.trim().toLowerCase();
+  return type === '' || formTypes.has(type);
 }
 
 function reject(ctx: Context & { state: { requestId?: string } }): void {

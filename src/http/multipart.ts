@@ -15,6 +15,13 @@ export interface MultipartOptions {
   maxFiles: number;
   /** The whole request is refused (and the connection closed) past this many bytes. */
   maxRequestBytes: number;
+  /** At most this many uploads are read at once; others are told to try again (503). */
+  maxConcurrent: number;
+  /**
+   * Checked before a byte of the body is read: a request that cannot be accepted anyway (no session, no CSRF
+   * cookie) is refused without being buffered.
+   */
+  admit(ctx: Context): boolean;
   /** Answers a request that is not a form with files, or is too large. */
   refuse(ctx: Context, status: number, message: string): void;
 }
@@ -31,9 +38,21 @@ export interface MultipartState {
  * Nothing is written to disk.
  */
 export function multipartForm(options: MultipartOptions): Middleware {
+  let reading = 0;
   return async (ctx, next) => {
     if (ctx.request.type !== 'multipart/form-data') {
       options.refuse(ctx, 415, 'This form must be sent with its files (multipart/form-data).');
+      return;
+    }
+    if (!options.admit(ctx)) {
+      ctx.set('Connection', 'close');
+      options.refuse(ctx, 403, 'This form has expired. Go back, reload the page and try again.');
+      return;
+    }
+    if (reading >= options.maxConcurrent) {
+      ctx.set('Connection', 'close');
+      ctx.set('Retry-After', '30');
+      options.refuse(ctx, 503, 'Many documents are being uploaded right now. Try again in a minute.');
       return;
     }
     const declared = Number(ctx.get('content-length'));
@@ -43,11 +62,14 @@ export function multipartForm(options: MultipartOptions): Middleware {
       return;
     }
     let parsed: { fields: Record<string, string>; files: Map<string, UploadedFile> } | 'too_large';
+    reading++;
     try {
       parsed = await parse(ctx, options);
     } catch {
       options.refuse(ctx, 400, 'This form could not be read. Go back and try again.');
       return;
+    } finally {
+      reading--;
     }
     if (parsed === 'too_large') {
       ctx.set('Connection', 'close');

@@ -27,7 +27,11 @@ export async function showVerify(
   const target = await pendingCommunity(interaction, deps);
   if (target === undefined) return proceed(ctx, interaction);
   const { community, context } = target;
-  const latest = await deps.verification.latestFor(context.person.userId, community.handle);
+  const latest = await deps.verification.latestFor(
+    context.person.userId,
+    community.handle,
+    interaction.application.mode,
+  );
   if (latest?.status === 'evidence_submitted' || latest?.status === 'in_review') {
     const evidence = (await deps.verification.listEvidence(latest.id)).filter(
       (item) => item.kind === 'document',
@@ -114,7 +118,11 @@ export async function submitVerifyDocument(
 ): Promise<void> {
   const target = await pendingCommunity(interaction, deps);
   if (target === undefined) return proceed(ctx, interaction);
-  const latest = await deps.verification.latestFor(target.context.person.userId, target.community.handle);
+  const latest = await deps.verification.latestFor(
+    target.context.person.userId,
+    target.community.handle,
+    interaction.application.mode,
+  );
   if (isAwaitingReview(latest)) return showStep(ctx, interaction);
   const files = (ctx.state as PageState).files ?? new Map<string, UploadedFile>();
   const values = { subgroup: formField(ctx, 'subgroup'), documentType: formField(ctx, 'documentType') };
@@ -168,14 +176,36 @@ export async function checkVerifyOrganization(
   const target = await pendingCommunity(interaction, deps);
   if (target === undefined) return proceed(ctx, interaction);
   const memberId = formField(ctx, 'memberId').trim();
-  const result = await deps.engine.checkWithOrganization({
-    ...target.context,
-    memberId,
-    origin: origin(ctx),
-  });
-  if (result.outcome === 'verified') return proceed(ctx, interaction);
-  const message =
-    result.outcome === 'unavailable'
+  let result;
+  try {
+    result = await deps.engine.checkWithOrganization({
+      ...target.context,
+      memberId,
+      ip: ctx.ip,
+      origin: origin(ctx),
+    });
+  } catch (error) {
+    const failure = failWith(ctx, error);
+    await showChoose(ctx, interaction, deps, target, {
+      errors: { memberId: failure.message },
+      values: { memberId },
+    });
+    ctx.status = failure.status;
+    return;
+  }
+  const stillUnverified =
+    result.outcome === 'verified' &&
+    (
+      await deps.verification.unverifiedCommunities(
+        target.context.person.userId,
+        [target.community.handle],
+        interaction.application.mode,
+      )
+    ).length > 0;
+  if (result.outcome === 'verified' && !stillUnverified) return proceed(ctx, interaction);
+  const message = stillUnverified
+    ? 'Your organization’s records show that this membership has ended. Choose another way if you think this is wrong.'
+    : result.outcome === 'unavailable'
       ? 'We could not check your membership right now. Try again later, or choose another way.'
       : result.outcome === 'rejected'
         ? 'Your organization’s records do not show a current membership. Choose another way if you think this is wrong.'
@@ -194,7 +224,11 @@ export async function runVerifySandbox(
   if (interaction.application.mode !== 'sandbox' || target.context.person.testPersona === null) {
     return showChoose(ctx, interaction, deps, target);
   }
-  const latest = await deps.verification.latestFor(target.context.person.userId, target.community.handle);
+  const latest = await deps.verification.latestFor(
+    target.context.person.userId,
+    target.community.handle,
+    interaction.application.mode,
+  );
   if (isAwaitingReview(latest)) return showStep(ctx, interaction);
   const result = await deps.engine.runSandbox({ ...target.context, origin: origin(ctx) });
   if (result.outcome === 'in_review') return showPending(ctx, interaction, deps, target, 'test document');

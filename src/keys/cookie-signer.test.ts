@@ -30,6 +30,17 @@ describe('cookie signer', () => {
     expect(signer.index('vetted_session=abc', 'not base64 at all!')).toBe(-1);
   });
 
+  it('still verifies a cookie keygrip signed (SHA-1) before, as an older key, so it gets signed again', () => {
+    const legacy = createHmac('sha1', 'new-key')
+      .update('vetted_session=abc')
+      .digest('base64')
+      .replace(/\//g, '_')
+      .replace(/\+/g, '-')
+      .replace(/=/g, '');
+    expect(signer.index('vetted_session=abc', legacy)).toBe(2);
+    expect(signer.index('vetted_session=abd', legacy)).toBe(-1);
+  });
+
   it('needs a key', () => {
     expect(() => createCookieSigner([])).toThrow(/at least one key/);
   });

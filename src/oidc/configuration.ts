@@ -10,6 +10,9 @@ import { authorizationChecks, TOKEN_SHIM_PARAM } from './authorization-checks.ts
 import { providerResponseTypes } from './client-metadata.ts';
 import { vettedSettingsOf } from './vetted-client.ts';
 
+/** The cookie of a browser in the middle of an authorization (oidc-provider's interaction). */
+export const INTERACTION_COOKIE = 'vetted_interaction';
+
 /** Default lifetimes (SPEC §2), in seconds; applications may override the first three. */
 export const defaultLifetimes = {
   authorizationCode: 300,
@@ -116,7 +119,7 @@ export function providerConfiguration(settings: ProviderSettings): Configuration
     jwks: { keys: settings.keys },
     cookies: {
       keys: settings.cookieSigner,
-      names: { session: 'vetted_session', interaction: 'vetted_interaction', resume: 'vetted_resume' },
+      names: { session: 'vetted_session', interaction: INTERACTION_COOKIE, resume: 'vetted_resume' },
       long: cookie,
       short: cookie,
     },

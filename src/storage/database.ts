@@ -25,12 +25,12 @@ const PG_UNIQUE_VIOLATION = '23505';
 
 export async function openDatabase(
   config: DatabaseConfig,
-  onPoolError: (error: Error) => void = () => undefined,
+  onError: (error: Error) => void = () => undefined,
 ): Promise<Database> {
-  return config.kind === 'sqlite' ? openSqlite(config.file) : openPostgres(config, onPoolError);
+  return config.kind === 'sqlite' ? openSqlite(config.file, onError) : openPostgres(config, onError);
 }
 
-function openSqlite(file: string): Database {
+function openSqlite(file: string, onError: (error: Error) => void): Database {
   if (file !== SQLITE_MEMORY) mkdirSync(dirname(file), { recursive: true });
   const connection = new SqliteDatabase(file);
   connection.pragma('journal_mode = WAL');
@@ -39,7 +39,12 @@ function openSqlite(file: string): Database {
   connection.pragma('synchronous = NORMAL');
   // 64 MiB of page cache instead of 2 MiB: tokens and sessions are read right after they are written.
   connection.pragma('cache_size = -65536');
-  const checkpointer = file === SQLITE_MEMORY ? undefined : startBackgroundCheckpoints(connection, file);
+  const checkpointer =
+    file === SQLITE_MEMORY
+      ? undefined
+      : startBackgroundCheckpoints(connection, file, {
+          onError: (message) => onError(new Error(`sqlite checkpoints: ${message}`)),
+        });
   const db = new Kysely<Schema>({
     dialect: new ImmediateSqliteDialect({ database: withStatementCache(connection) }),
   });

@@ -57,4 +57,19 @@ describe('background WAL checkpoints', () => {
     expect(reopened.prepare('select count(*) as n from blobs').get()).toEqual({ n: 16 });
     reopened.close();
   });
+
+  it('falls back to checkpoints in the commits when its worker dies, says so, and still stops', async () => {
+    const file = join(tempDir(), 'checkpoint.db');
+    const connection = openWal(file);
+    const errors: string[] = [];
+    // A file the worker cannot open as a database: it fails at start.
+    const checkpointer = startBackgroundCheckpoints(connection, join(tempDir(), 'missing', 'nothing.db'), {
+      intervalMs: 20,
+      onError: (message) => errors.push(message),
+    });
+    await waitFor(() => errors.some((message) => message.includes('checkpoints are back in the commits')));
+    expect(connection.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
+    await checkpointer.stop();
+    connection.close();
+  });
 });

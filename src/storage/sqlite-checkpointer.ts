@@ -1,4 +1,3 @@
-import { once } from 'node:events';
 import { Worker } from 'node:worker_threads';
 import type SqliteDatabase from 'better-sqlite3';
 import type { CheckpointWorkerData } from './sqlite-checkpoint-worker.ts';
@@ -28,6 +27,17 @@ export function startBackgroundCheckpoints(
     restartPages: options.restartPages ?? 16_384,
   };
   const worker = new Worker(workerUrl(), { workerData: data });
+  let stopping = false;
+  let running = true;
+  // Not events.once: it would reject on the worker's 'error', which comes before its 'exit'.
+  const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve())).then(() => {
+    running = false;
+    if (stopping) return;
+    // The worker is gone (it could not open the file, or crashed): the connection checkpoints itself again,
+    // as SQLite does by default, rather than letting the log grow without end.
+    connection.pragma('wal_autocheckpoint = 1000');
+    options.onError?.('the background checkpoint worker stopped; checkpoints are back in the commits');
+  });
   worker.on('message', (message: { error?: string }) => {
     if (message.error !== undefined) options.onError?.(message.error);
   });
@@ -38,10 +48,12 @@ export function startBackgroundCheckpoints(
   return {
     stop() {
       stopped ??= (async () => {
-        const exited = once(worker, 'exit');
-        // Held open until the worker's last checkpoint is done.
-        worker.ref();
-        worker.postMessage('stop');
+        stopping = true;
+        if (running) {
+          // Held open until the worker's last checkpoint is done.
+          worker.ref();
+          worker.postMessage('stop');
+        }
         await exited;
       })();
       return stopped;

@@ -28,6 +28,12 @@ export const UPLOAD_LIMITS = {
   perIp: { limit: 30, windowMs: 3_600_000 },
 };
 
+/** Look-ups in organizations' records: a member number must not be guessable by trying them all. */
+export const LOOKUP_LIMITS = {
+  perUser: { limit: 10, windowMs: 86_400_000 },
+  perIp: { limit: 30, windowMs: 3_600_000 },
+};
+
 export interface VerifyContext {
   person: SourcePerson;
   community: Community;
@@ -62,6 +68,11 @@ export function createVerificationEngine(deps: {
   const requireMethod = (community: Community, method: VerificationMethod) => {
     if (!community.methods.includes(method))
       throw verificationErrors.methodNotOffered(community.name, method);
+  };
+  const requireSomeMethod = (community: Community, methods: VerificationMethod[]) => {
+    if (!methods.some((method) => community.methods.includes(method))) {
+      throw verificationErrors.methodNotOffered(community.name, methods.join('|'));
+    }
   };
   const actorOf = (context: VerifyContext): ActionContext => ({
     actor: { type: 'user', id: context.person.userId },
@@ -203,7 +214,8 @@ export function createVerificationEngine(deps: {
       const sides: ['front' | 'back', CheckedUpload][] = [['front', await checkSide('front', context.front)]];
       if (context.back !== undefined) sides.push(['back', await checkSide('back', context.back)]);
 
-      const latest = await verification.latestFor(person.userId, community.handle);
+      // Uploads are never the sandbox's: its attempts are not resumed here.
+      const latest = await verification.latestFor(person.userId, community.handle, 'production');
       const attempt =
         latest?.status === 'needs_resubmission'
           ? latest
@@ -239,7 +251,20 @@ export function createVerificationEngine(deps: {
     },
 
     /** Asks the community's rosters and registries in turn; the first that knows the person decides. */
-    async checkWithOrganization(context: VerifyContext & { memberId?: string }): Promise<AttemptOutcome> {
+    async checkWithOrganization(
+      context: VerifyContext & { memberId?: string; ip: string },
+    ): Promise<AttemptOutcome> {
+      requireSomeMethod(context.community, ['roster', 'registry']);
+      for (const [key, window] of [
+        [
+          `organization-lookup:user:${context.person.userId}:${context.community.handle}`,
+          LOOKUP_LIMITS.perUser,
+        ],
+        [`organization-lookup:ip:${context.ip}`, LOOKUP_LIMITS.perIp],
+      ] as const) {
+        const allowance = await deps.rateLimiter.hit(key, window);
+        if (!allowance.allowed) throw verificationErrors.lookupsThrottled(allowance.retryAfterMs);
+      }
       let unavailable: string | undefined;
       for (const source of await deps.organizationSources(context.community)) {
         const result = checkSubgroups(

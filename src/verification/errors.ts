@@ -53,6 +53,13 @@ export const verificationErrors = {
       status: 403,
       message: 'You cannot review your own verification. Another reviewer will decide it.',
     }),
+  lookupsThrottled: (retryAfterMs: number) =>
+    new RetryLaterError({
+      code: 'verification.lookups_throttled',
+      message:
+        'You have tried many member numbers. Wait a while before checking again, or choose another way.',
+      retryAfterMs,
+    }),
   uploadsThrottled: (retryAfterMs: number) =>
     new RetryLaterError({
       code: 'verification.uploads_throttled',

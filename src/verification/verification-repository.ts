@@ -128,12 +128,16 @@ export function createVerificationRepository(db: Kysely<Schema>) {
         .map(toVerification);
     },
 
-    /** The review queue: verifications waiting for a reviewer, oldest submission first. */
+    /**
+     * The review queue: verifications waiting for a reviewer, oldest submission first. The sandbox's "goes to
+     * review" personas wait forever by design and are not real people's evidence: they are left out.
+     */
     async listAwaitingReview(page: { limit: number; offset: number }): Promise<Verification[]> {
       const rows = await db
         .selectFrom('verifications')
         .selectAll()
         .where('status', 'in', [...awaitingReview])
+        .where('method', '!=', 'sandbox')
         .orderBy('submitted_at', 'asc')
         .orderBy('id', 'asc')
         .limit(page.limit)
@@ -147,6 +151,7 @@ export function createVerificationRepository(db: Kysely<Schema>) {
         .selectFrom('verifications')
         .select((eb) => eb.fn.countAll<number | string>().as('count'))
         .where('status', 'in', [...awaitingReview])
+        .where('method', '!=', 'sandbox')
         .executeTakeFirstOrThrow();
       return Number(row.count);
     },

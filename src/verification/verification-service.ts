@@ -156,9 +156,17 @@ export function createVerificationService(deps: {
       }));
     },
 
-    /** The user's latest verification of a community, whatever its status. */
-    async latestFor(userId: string, community: string): Promise<Verification | undefined> {
-      return (await repository.listForUser(userId, [community]))[0];
+    /**
+     * The user's latest verification of a community, whatever its status; for a production application the
+     * sandbox's attempts (test personas) do not count.
+     */
+    async latestFor(
+      userId: string,
+      community: string,
+      mode: ApplicationMode = 'production',
+    ): Promise<Verification | undefined> {
+      const all = await repository.listForUser(userId, [community]);
+      return all.find((item) => mode === 'sandbox' || item.method !== 'sandbox');
     },
   };
 }

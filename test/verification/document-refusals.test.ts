@@ -60,6 +60,18 @@ describe('verify step: refused document uploads', () => {
     expect(pageErrors(answer.page).join(' ')).toContain('The image could not be read');
   });
 
+  it('does not read an upload from a browser outside a sign-in (no session or form cookies): 403', async () => {
+    const body = new FormData();
+    body.set('_csrf', 'forged');
+    body.set('front', new Blob([Buffer.alloc(5 * 1024 * 1024, 1)], { type: 'image/jpeg' }), 'a.jpg');
+    const response = await fetch(new URL('/interaction/made-up/verify/document', server.config.baseUrl), {
+      method: 'POST',
+      body,
+    });
+    expect(response.status).toBe(403);
+    expect(await response.text()).toContain('This form has expired.');
+  });
+
   it('a 50 MB file: refused from its declared length as too large, the limit in the message', async () => {
     const { journey, form } = await atUploadForm(server, app);
     const huge = Buffer.alloc(50 * 1024 * 1024, 0xff);

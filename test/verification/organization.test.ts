@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LOOKUP_LIMITS } from '../../src/verification/engine.ts';
 import { randomIds } from '../../src/lib/ids.ts';
 import { importRoster } from '../../src/verification/sources/roster-import.ts';
 import type { Community } from '../../src/verification/types.ts';
@@ -139,6 +140,22 @@ describe('verify step: organizations’ records (rosters and registries)', () =>
         'We could not find you in the records we can check. Check your member number, or choose another way.',
       ]);
     }
+    expect(await server.services.verification.listForUser(user.id)).toEqual([]);
+  });
+
+  it('stops a user guessing member numbers: after the daily allowance, 429 with Retry-After', async () => {
+    const user = await registerUser(server);
+    const { journey, step: verify } = await signIn(server, app, user);
+    for (let guess = 0; guess < LOOKUP_LIMITS.perUser.limit; guess++) {
+      expect((await journey.submit(verify, '/verify/organization', { memberId: `SN-${guess}` })).status).toBe(
+        400,
+      );
+    }
+    // Even the right number: the allowance is spent.
+    const refused = await journey.submit(verify, '/verify/organization', { memberId: 'SN-1001' });
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(pageErrors(refused.page).join(' ')).toContain('You have tried many member numbers.');
     expect(await server.services.verification.listForUser(user.id)).toEqual([]);
   });
 

@@ -99,15 +99,16 @@ describe('verify step: sandbox personas', () => {
     ).toEqual([{ group: 'military', subgroups: ['Service Member'], verified: true }]);
   });
 
-  it('review: the reviewing page, and the verification waits in the review queue', async () => {
+  it('review: the reviewing page; it waits for review, outside the real review queue', async () => {
     const user = await persona('review');
     const { journey, next } = await continueAsPersona(user);
     expect(next.status).toBe(200);
     expect(pageTitle(next.page)).toBe('We’re reviewing your document');
     const [verification] = await server.services.verification.listForUser(user.id);
     expect(verification?.status).toBe('evidence_submitted');
+    // Test personas' attempts are not real evidence: reviewers never see them.
     const queue = await server.services.review.queue({ limit: 100, offset: 0 });
-    expect(queue.items.map((item) => item.verification.id)).toContain(verification?.id);
+    expect(queue.items.map((item) => item.verification.id)).not.toContain(verification?.id);
 
     // Sent again (a reload of the answer to the POST): still one attempt waiting.
     const again = await journey.go(next.url, { _csrf: csrfToken(next.page) });
@@ -118,6 +119,14 @@ describe('verify step: sandbox personas', () => {
     expect(await partnerStatus(journey, sandboxApp, consent)).toEqual([
       { group: 'military', subgroups: [], verified: false },
     ]);
+  });
+
+  it('a persona waiting for review in the sandbox gets the real methods in a production app', async () => {
+    // The review persona waits from the test above; a production app does not take that attempt for its own.
+    const user = await persona('review');
+    const { step: verify } = await signIn(server, productionApp, user);
+    expect(pageTitle(verify.page)).toBe('Verify your military status');
+    expect(pageText(verify.page)).toContain('Upload a document');
   });
 
   it('reject: continues to the partner, which sees verified:false; the verification is rejected', async () => {

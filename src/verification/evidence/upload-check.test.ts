@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
+import { deflateSync } from 'node:zlib';
 import { PDFDocument } from 'pdf-lib';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { halves, makePdf, noise, pixel, pngClaiming, raw, withComment } from './fixtures.test-support.ts';
+import { MAX_OBJECT_STREAM_BYTES } from './pdf-normalize.ts';
 import { checkUpload, MAX_UPLOAD_BYTES } from './upload-check.ts';
 
 describe('checkUpload: images', () => {
@@ -200,5 +202,37 @@ describe('checkUpload: PDFs', () => {
     });
     const empty = Buffer.from(await (await PDFDocument.create()).save({ addDefaultPage: false }));
     await expect(checkUpload(empty)).rejects.toMatchObject({ code: 'evidence.unreadable' });
+  });
+
+  it('refuses a decompression bomb (object streams inflating past the budget) before pdf-lib loads it', async () => {
+    const inflated = Buffer.concat([Buffer.from('5 0 '), Buffer.alloc(MAX_OBJECT_STREAM_BYTES + 1024, 0x20)]);
+    const packed = deflateSync(inflated, { level: 9 });
+    const parts: Buffer[] = [];
+    const offsets: number[] = [];
+    const size = () => parts.reduce((total, part) => total + part.length, 0);
+    const push = (part: string | Buffer) =>
+      parts.push(typeof part === 'string' ? Buffer.from(part, 'latin1') : part);
+    push('%PDF-1.7\n');
+    offsets.push(size());
+    push(
+      `1 0 obj\n<< /Type /ObjStm /N 1 /First 4 /Filter /FlateDecode /Length ${packed.length} >>\nstream\n`,
+    );
+    push(packed);
+    push('\nendstream\nendobj\n');
+    offsets.push(size());
+    push('2 0 obj\n<< /Type /Pages /Kids [3 0 R] /Count 1 >>\nendobj\n');
+    offsets.push(size());
+    push('3 0 obj\n<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>\nendobj\n');
+    offsets.push(size());
+    push('4 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n');
+    const xref = size();
+    const entries = offsets.map((offset) => `${String(offset).padStart(10, '0')} 00000 n \n`).join('');
+    push(
+      `xref\n0 5\n0000000000 65535 f \n${entries}trailer\n<< /Size 5 /Root 4 0 R >>\nstartxref\n${xref}\n%%EOF\n`,
+    );
+    await expect(checkUpload(Buffer.concat(parts))).rejects.toMatchObject({
+      code: 'evidence.unreadable',
+      message: expect.stringContaining('too complex to check'),
+    });
   });
 });

@@ -1,17 +1,7 @@
 import { createHash } from 'node:crypto';
-import {
-  PDFArray,
-  PDFDict,
-  PDFDocument,
-  PDFName,
-  PDFRef,
-  PDFStream,
-  type PDFContext,
-  type PDFObject,
-} from 'pdf-lib';
 import sharp, { type OutputInfo, type SharpOptions } from 'sharp';
-import { isAppError } from '../../lib/app-error.ts';
 import { evidenceErrors } from './errors.ts';
+import { normalizePdfIsolated } from './pdf-isolated.ts';
 
 /** An uploaded document side, checked by its content and normalized: what is stored and shown to reviewers. */
 export interface CheckedUpload {
@@ -27,7 +17,7 @@ export interface CheckedUpload {
 
 export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
 export const IMAGE_LIMITS = { minSide: 200, maxSide: 12_000, maxMegapixels: 60 } as const;
-export const MAX_PDF_PAGES = 10;
+export { MAX_PDF_PAGES } from './pdf-normalize.ts';
 
 const MAX_PIXELS = IMAGE_LIMITS.maxMegapixels * 1_000_000;
 const SIGNATURES = [
@@ -107,103 +97,6 @@ async function pixelHash(image: Buffer): Promise<string> {
 }
 
 async function checkPdf(input: Buffer): Promise<CheckedUpload> {
-  let output: PDFDocument;
-  try {
-    const source = await PDFDocument.load(input, {
-      ignoreEncryption: true,
-      updateMetadata: false,
-      throwOnInvalidObject: true,
-    });
-    if (source.isEncrypted) {
-      throw evidenceErrors.unreadable(
-        'pdf',
-        undefined,
-        'The PDF is password-protected. Upload it without a password, or upload a photo (JPEG or PNG).',
-      );
-    }
-    const pageCount = source.getPageCount();
-    if (pageCount === 0) {
-      throw evidenceErrors.unreadable('pdf', undefined, 'The PDF has no pages. Scan the document again.');
-    }
-    if (pageCount > MAX_PDF_PAGES) throw evidenceErrors.tooManyPages(pageCount, MAX_PDF_PAGES);
-    // Only the pages move to a fresh document: the catalog's Info, XMP metadata, OpenAction, document
-    // JavaScript, embedded files and forms stay behind.
-    output = await PDFDocument.create({ updateMetadata: false });
-    const pages = await output.copyPages(source, source.getPageIndices());
-    for (const page of pages) output.addPage(page);
-  } catch (error) {
-    if (isAppError(error)) throw error;
-    throw evidenceErrors.unreadable('pdf', error);
-  }
-  stripActiveContent(output.context);
-  removeUnreachable(output.context);
-  // No Info dictionary at all: no producer, no dates, so the same pages save to the same bytes. Plain
-  // objects rather than object streams, so what is left stays easy to inspect.
-  const saved = await output.save({
-    addDefaultPage: false,
-    updateFieldAppearances: false,
-    useObjectStreams: false,
-  });
-  const bytes = Buffer.from(saved);
-  const contentHash = createHash('sha256').update(bytes).digest('hex');
+  const { bytes, contentHash } = await normalizePdfIsolated(input);
   return { contentType: 'application/pdf', bytes, width: null, height: null, contentHash };
-}
-
-const name = (value: string) => PDFName.of(value);
-/** Keys that run code, carry hidden data or embed files, wherever they appear. */
-const DROPPED_KEYS = ['AA', 'OpenAction', 'JS', 'JavaScript', 'EF', 'Metadata', 'PieceInfo'].map(name);
-/** Annotations that play or embed content a reviewer's viewer would open. */
-const DROPPED_ANNOTATIONS = new Set(
-  ['FileAttachment', 'Sound', 'Movie', 'Screen', 'RichMedia', '3D'].map((subtype) => `/${subtype}`),
-);
-
-function dictOf(object: PDFObject | undefined): PDFDict | undefined {
-  if (object instanceof PDFDict) return object;
-  return object instanceof PDFStream ? object.dict : undefined;
-}
-
-/** Removes scripts, actions, embedded files and metadata from every object of the copied pages. */
-function stripActiveContent(context: PDFContext): void {
-  const visit = (object: PDFObject | undefined): void => {
-    if (object instanceof PDFArray) return object.asArray().forEach(visit);
-    const dict = dictOf(object);
-    if (dict === undefined) return;
-    for (const key of DROPPED_KEYS) dict.delete(key);
-    // An action (a dictionary with /S): JavaScript, Launch, SubmitForm… Links lose their target.
-    const action = dict.lookup(name('A'));
-    if (action instanceof PDFDict && action.has(name('S'))) dict.delete(name('A'));
-    // An annotation's optional back-reference to its page would drag in a second copy of the page.
-    if (dict.has(name('Subtype')) && dict.has(name('Rect'))) dict.delete(name('P'));
-    const annots = dict.lookup(name('Annots'));
-    if (annots instanceof PDFArray) {
-      for (let index = annots.size() - 1; index >= 0; index -= 1) {
-        const subtype = dictOf(context.lookup(annots.get(index)))?.lookup(name('Subtype'));
-        if (subtype instanceof PDFName && DROPPED_ANNOTATIONS.has(subtype.asString())) annots.remove(index);
-      }
-    }
-    for (const value of dict.values()) if (!(value instanceof PDFRef)) visit(value);
-  };
-  for (const [, object] of context.enumerateIndirectObjects()) visit(object);
-}
-
-/** Deletes indirect objects nothing reachable from the catalog refers to (they would still be saved). */
-function removeUnreachable(context: PDFContext): void {
-  const reachable = new Set<string>();
-  const pending: (PDFObject | undefined)[] = [context.trailerInfo.Root];
-  while (pending.length > 0) {
-    const object = pending.pop();
-    if (object instanceof PDFRef) {
-      if (reachable.has(object.tag)) continue;
-      reachable.add(object.tag);
-      pending.push(context.lookup(object));
-    } else if (object instanceof PDFArray) {
-      pending.push(...object.asArray());
-    } else {
-      const dict = dictOf(object);
-      if (dict !== undefined) pending.push(...dict.values());
-    }
-  }
-  for (const [ref] of context.enumerateIndirectObjects()) {
-    if (!reachable.has(ref.tag)) context.delete(ref);
-  }
 }

@@ -212,6 +212,14 @@ describe('HTTP registry source (a real registry on loopback)', () => {
     expect(requests[0]?.url).toBe('/members/x%2Fy%3Fz%3D1%20%23?last=O%27Neil%20Smith');
   });
 
+  it('never lets a value walk the path: a member id or name of . or .. is not asked at all', async () => {
+    for (const memberId of ['..', '.']) {
+      expect(await ask(memberId)).toMatchObject({ outcome: 'not_found' });
+    }
+    expect(await ask('A-1', {}, { lastName: '..' })).toMatchObject({ outcome: 'not_found' });
+    expect(requests).toEqual([]);
+  });
+
   it('refuses templates that are not http(s) or put a placeholder in the host', () => {
     for (const urlTemplate of [
       'ftp://registry.example/{member_id}',

@@ -97,6 +97,11 @@ export function createHttpRegistrySource(
       if ([...placeholders].some((name) => values[name] === '')) {
         return { outcome: 'not_found', reason: 'The registry needs details this person has not given.' };
       }
+      // A whole value of `.` or `..` would be a dot segment: the URL parser would walk the path up (an encoded
+      // %2E is a dot segment too), so what a user types could choose another endpoint of the registry.
+      if ([...placeholders].some((name) => /^\.{1,2}$/.test(values[name]))) {
+        return { outcome: 'not_found', reason: 'The registry has no record for these details.' };
+      }
       const url = expandTemplate(config.urlTemplate, values);
       let reason = '';
       for (let tries = 0; tries <= config.retries; tries += 1) {
