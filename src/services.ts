@@ -146,6 +146,7 @@ export function createServices(deps: ServiceDeps) {
   const review = createReviewService({
     verification,
     repository: verificationRepository,
+    audit,
     documents,
     accounts,
     communities,

@@ -22,6 +22,7 @@ export const auditEvents = [
   'verification.expired',
   'verification.revoked',
   'verification.deleted',
+  'document.viewed',
   'community.updated',
   'email_domain_rule.added',
   'email_domain_rule.removed',
@@ -35,4 +36,4 @@ export const auditEvents = [
 
 export type AuditEventName = (typeof auditEvents)[number];
 
-export type ActorType = 'system' | 'operator' | 'user' | 'partner' | 'administrator';
+export type ActorType = 'system' | 'operator' | 'user' | 'partner' | 'administrator' | 'reviewer';

@@ -51,7 +51,7 @@ async function reviewerOf(ctx: Context, deps: ReviewRouteDeps): Promise<Reviewer
   const user = await currentUser(ctx, deps);
   if (user === undefined) throw new Error('requireReviewer runs first');
   return {
-    actor: { type: 'administrator', id: user.id },
+    actor: { type: 'reviewer', id: user.id },
     origin: { ip: ctx.ip, requestId: (ctx.state as PageState).requestId },
     email: user.email,
   };
@@ -71,6 +71,7 @@ async function showAttempt(ctx: Context, deps: ReviewRouteDeps, id: string, erro
     reviewerEmail: reviewer.email,
     csrfToken: (ctx.state as PageState).csrfToken,
     action: `/review/${encodeURIComponent(verification.id)}/decision`,
+    version: verification.updatedAt.getTime(),
     person: {
       name: user === undefined ? '(deleted account)' : `${user.firstName} ${user.lastName}`,
       email: user?.email ?? '',
@@ -159,16 +160,23 @@ export function reviewRoutes(router: Router, deps: ReviewRouteDeps, csrf: Middle
     const id = ctx.params.id ?? '';
     const reviewer = await reviewerOf(ctx, deps);
     const decision = formField(ctx, 'decision');
+    const version = Number(formField(ctx, 'version'));
+    const seen = Number.isSafeInteger(version) && version > 0 ? { expectedUpdatedAt: new Date(version) } : {};
     try {
       if (decision === 'approve') {
         const expires = formField(ctx, 'expires');
         const expiresAt = expires === '' ? null : new Date(`${expires}T23:59:59Z`);
         if (expiresAt !== null && Number.isNaN(expiresAt.getTime())) throw new Error('bad date');
-        await deps.review.approve(id, { subgroups: [formField(ctx, 'subgroup')], expiresAt }, reviewer);
+        await deps.review.approve(
+          id,
+          { subgroups: [formField(ctx, 'subgroup')], expiresAt, ...seen },
+          reviewer,
+        );
       } else if (decision === 'reject' || decision === 'resubmit') {
         const input = {
           reasonCode: formField(ctx, 'reason'),
           note: formField(ctx, 'note').trim().slice(0, 500),
+          ...seen,
         };
         if (decision === 'reject') await deps.review.reject(id, input, reviewer);
         else await deps.review.requestResubmission(id, input, reviewer);

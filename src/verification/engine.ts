@@ -4,7 +4,7 @@ import type { Clock } from '../lib/clock.ts';
 import type { RateLimiter } from '../rate-limits/rate-limiter.ts';
 import type { CommunityService } from './community-service.ts';
 import { verificationErrors } from './errors.ts';
-import type { DocumentEvidence } from './evidence/documents.ts';
+import type { DocumentEvidence, StoredDocument } from './evidence/documents.ts';
 import { checkUpload, type CheckedUpload } from './evidence/upload-check.ts';
 import type { ActionContext } from './lifecycle.ts';
 import type { EmailDomainMethod, SentCode } from './methods/email-domain.ts';
@@ -227,27 +227,33 @@ export function createVerificationEngine(deps: {
               applicationId: context.applicationId ?? null,
               ...actorOf(context),
             });
-      const stored = [];
-      for (const [side, upload] of sides) {
-        stored.push(
-          await deps.documents.store({
-            verificationId: attempt.id,
-            userId: person.userId,
-            documentType: documentType.handle,
-            side,
-            upload,
-          }),
+      const stored: StoredDocument[] = [];
+      try {
+        for (const [side, upload] of sides) {
+          stored.push(
+            await deps.documents.store({
+              verificationId: attempt.id,
+              userId: person.userId,
+              documentType: documentType.handle,
+              side,
+              upload,
+            }),
+          );
+        }
+        return await verification.submitEvidence(
+          attempt.id,
+          {
+            kind: 'document',
+            details: { documentType: documentType.handle, documents: stored.map((document) => document.id) },
+            subgroups: [context.subgroup],
+          },
+          actorOf(context),
         );
+      } catch (error) {
+        // Not submitted (a storage failure, or a concurrent upload won): the images of this try go.
+        await deps.documents.deleteDocuments(stored.map((document) => document.id));
+        throw error;
       }
-      return verification.submitEvidence(
-        attempt.id,
-        {
-          kind: 'document',
-          details: { documentType: documentType.handle, documents: stored.map((document) => document.id) },
-          subgroups: [context.subgroup],
-        },
-        actorOf(context),
-      );
     },
 
     /** Asks the community's rosters and registries in turn; the first that knows the person decides. */

@@ -26,6 +26,8 @@ export interface StartInput extends Partial<ActionContext> {
 }
 
 export interface ApproveInput extends Partial<ActionContext> {
+  /** The update time of the verification the decision was taken on (a reviewer's page): else a conflict. */
+  expectedUpdatedAt?: Date;
   /** At least one subgroup of the community. */
   subgroups: readonly string[];
   /** Defaults to now plus the validity of the subgroups; null never expires. */
@@ -35,6 +37,7 @@ export interface ApproveInput extends Partial<ActionContext> {
 }
 
 export interface DecisionInput extends Partial<ActionContext> {
+  expectedUpdatedAt?: Date;
   reasonCode: string;
   note?: string | null;
 }
@@ -100,14 +103,21 @@ export function createVerificationLifecycle(deps: {
     id: string,
     event: VerificationEvent,
     changes: TransitionChanges,
-    context: Partial<ActionContext>,
+    context: Partial<ActionContext> & { expectedUpdatedAt?: Date },
     data: Record<string, unknown> = {},
   ): Promise<Verification> {
     const current = await requireVerification(id);
     const to = nextStatus(current.status, event);
     if (to === undefined) throw verificationErrors.transitionNotAllowed(current.status, event);
+    // A decision taken on what a reviewer saw: if the verification changed since, it is not that one.
+    if (
+      context.expectedUpdatedAt !== undefined &&
+      context.expectedUpdatedAt.getTime() !== current.updatedAt.getTime()
+    ) {
+      throw verificationErrors.conflict(id);
+    }
     const now = clock.now();
-    if (!(await repository.transition(id, transitions[event].from, to, changes, now.getTime()))) {
+    if (!(await repository.transition(id, current, to, changes, now.getTime()))) {
       throw verificationErrors.conflict(id);
     }
     const next: Verification = { ...current, ...changes, status: to, updatedAt: now };

@@ -1,5 +1,5 @@
 import type { AccountService, User } from '../accounts/account-service.ts';
-import type { Actor, RequestOrigin } from '../audit/audit-service.ts';
+import type { Actor, AuditService, RequestOrigin } from '../audit/audit-service.ts';
 import type { Clock } from '../lib/clock.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { Mailer } from '../mail/mailer.ts';
@@ -65,6 +65,7 @@ export interface Reviewer {
 export function createReviewService(deps: {
   verification: VerificationService;
   repository: VerificationRepository;
+  audit: AuditService;
   documents: DocumentEvidence;
   accounts: AccountService;
   communities: CommunityService;
@@ -165,41 +166,61 @@ export function createReviewService(deps: {
       };
     },
 
-    /** A document's decrypted bytes, only as part of its own verification. */
+    /** A document's decrypted bytes, only as part of its own verification; every view is audited. */
     async documentImage(verificationId: string, documentId: string, reviewer: Reviewer) {
-      await requireReviewable(verificationId, reviewer);
+      const owner = await requireReviewable(verificationId, reviewer);
       const read = await documents.read(documentId);
       if (read?.document.verificationId !== verificationId) return undefined;
+      await deps.audit.record('document.viewed', {
+        actor: reviewer.actor,
+        subject: { type: 'document', id: documentId },
+        ...(reviewer.origin === undefined ? {} : { origin: reviewer.origin }),
+        data: { verificationId, userId: owner.userId, side: read.document.side },
+      });
       return read;
     },
 
-    async approve(id: string, input: { subgroups: string[]; expiresAt?: Date | null }, reviewer: Reviewer) {
+    async approve(
+      id: string,
+      input: { subgroups: string[]; expiresAt?: Date | null; expectedUpdatedAt?: Date },
+      reviewer: Reviewer,
+    ) {
       await requireReviewable(id, reviewer);
       const decided = await verification.approve(id, { ...input, ...reviewer });
       await notify(decided);
       return decided;
     },
 
-    async reject(id: string, input: { reasonCode: string; note?: string }, reviewer: Reviewer) {
+    async reject(
+      id: string,
+      input: { reasonCode: string; note?: string; expectedUpdatedAt?: Date },
+      reviewer: Reviewer,
+    ) {
       await requireReviewable(id, reviewer);
       if (!isReviewReason(input.reasonCode))
         throw verificationErrors.invalid('Choose a reason from the list.');
       const decided = await verification.reject(id, {
         reasonCode: input.reasonCode,
         note: input.note ?? null,
+        ...(input.expectedUpdatedAt === undefined ? {} : { expectedUpdatedAt: input.expectedUpdatedAt }),
         ...reviewer,
       });
       await notify(decided);
       return decided;
     },
 
-    async requestResubmission(id: string, input: { reasonCode: string; note?: string }, reviewer: Reviewer) {
+    async requestResubmission(
+      id: string,
+      input: { reasonCode: string; note?: string; expectedUpdatedAt?: Date },
+      reviewer: Reviewer,
+    ) {
       await requireReviewable(id, reviewer);
       if (!isReviewReason(input.reasonCode))
         throw verificationErrors.invalid('Choose a reason from the list.');
       const decided = await verification.requestResubmission(id, {
         reasonCode: input.reasonCode,
         note: input.note ?? null,
+        ...(input.expectedUpdatedAt === undefined ? {} : { expectedUpdatedAt: input.expectedUpdatedAt }),
         ...reviewer,
       });
       await notify(decided);

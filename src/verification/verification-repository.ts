@@ -68,12 +68,13 @@ export function createVerificationRepository(db: Kysely<Schema>) {
     },
 
     /**
-     * Moves a verification to `status` if it is still in one of `from`, atomically: of two reviewers deciding
-     * at once, one wins and the other gets false.
+     * Moves a verification to `status` if it is still exactly as it was read (`expected` status and update
+     * time), atomically: of two reviewers deciding at once, or a decision and a new upload, one wins and the
+     * other gets false.
      */
     async transition(
       id: string,
-      from: readonly VerificationStatus[],
+      expected: { status: VerificationStatus; updatedAt: Date },
       status: VerificationStatus,
       changes: TransitionChanges,
       now: number,
@@ -82,7 +83,8 @@ export function createVerificationRepository(db: Kysely<Schema>) {
         .updateTable('verifications')
         .set({ ...changesToRow(changes), status, updated_at: now })
         .where('id', '=', id)
-        .where('status', 'in', [...from])
+        .where('status', '=', expected.status)
+        .where('updated_at', '=', expected.updatedAt.getTime())
         .executeTakeFirst();
       return Number(result.numUpdatedRows) === 1;
     },

@@ -90,6 +90,13 @@ describe('reviewer area', () => {
     const src = /<img\s+class="document__image"\s+src="([^"]+)"/.exec(html)?.[1] ?? '';
     const image = await browser.request(url(src));
     expect(image.status).toBe(200);
+    // Every view of an identity document is in the audit log, under the reviewer.
+    const staff = await server.services.accounts.findByEmail(reviewer.email);
+    const viewed = await server.services.audit.list({
+      subjectType: 'document',
+      subjectId: src.split('/').at(-1) ?? '',
+    });
+    expect(viewed).toMatchObject([{ event: 'document.viewed', actorType: 'reviewer', actorId: staff!.id }]);
     expect(image.headers.get('content-type')).toBe('image/png');
     expect(image.headers.get('cache-control')).toBe('no-store');
     expect((await sharp(Buffer.from(await image.arrayBuffer())).metadata()).width).toBe(900);
@@ -161,6 +168,28 @@ describe('reviewer area', () => {
     });
     expect(decision.status).toBe(403);
     expect((await server.services.verification.findById(own))?.status).toBe('evidence_submitted');
+  });
+
+  it('refuses a decision taken on a page that is out of date (the evidence changed since)', async () => {
+    const user = await registerUser(server);
+    const id = await submission(user, '#271828');
+    const browser = await signedIn(reviewer.email, reviewer.password);
+    const stale = await (await browser.request(url(`/review/${id}`))).text();
+    // Meanwhile another reviewer sends it back and the user uploads a new document.
+    await server.services.review.requestResubmission(
+      id,
+      { reasonCode: 'illegible' },
+      { actor: { type: 'administrator', id: 'another-reviewer' } },
+    );
+    await submission(user, '#161803');
+    expect((await server.services.verification.findById(id))?.status).toBe('evidence_submitted');
+    const version = /name="version" value="(\d+)"/.exec(stale)?.[1] ?? '';
+    const answer = await browser.request(url(`/review/${id}/decision`), {
+      form: { _csrf: csrfToken(stale), version, decision: 'approve', subgroup: 'Veteran', expires: '' },
+    });
+    expect(answer.status).toBe(409);
+    expect(await answer.text()).toContain('This verification was changed meanwhile');
+    expect((await server.services.verification.findById(id))?.status).toBe('in_review');
   });
 
   it('needs the form token for a decision', async () => {

@@ -121,6 +121,12 @@ export function createDocumentEvidence(deps: DocumentEvidenceDeps) {
       return repository.listDuplicates(verificationId);
     },
 
+    /** These documents, blobs first (an upload that could not be completed). */
+    async deleteDocuments(ids: readonly string[]): Promise<void> {
+      const records = await Promise.all(ids.map((id) => repository.findById(id)));
+      await deleteRecords(records.filter((record) => record !== undefined));
+    },
+
     async deleteForVerification(verificationId: string): Promise<void> {
       await deleteRecords(await repository.listForVerification(verificationId));
     },

@@ -91,6 +91,8 @@ export interface ReviewAttemptView {
   reviewerEmail: string;
   csrfToken: string;
   action: string;
+  /** The verification's update time (ms) when shown: a decision on a changed verification is refused. */
+  version: number;
   person: { name: string; email: string; emailVerified: boolean; accountCreated: string };
   community: { name: string; subgroups: string[] };
   claimed: string[];
@@ -182,6 +184,7 @@ export function renderReviewAttempt(view: ReviewAttemptView): string {
         <h2 id="approve-title">Approve</h2>
         <form class="form" method="post" action="${view.action}">
           ${csrfField(view.csrfToken)}
+          <input type="hidden" name="version" value="${view.version}" />
           ${selectField({ name: 'subgroup', label: 'Subgroup', choices: subgroupChoices, value: view.claimed[0], required: true })}
           ${field({ name: 'expires', label: 'Valid until', type: 'date', value: view.defaultExpiry, hint: 'Leave empty for no end date.' })}
           ${button('Approve', { name: 'decision', value: 'approve' })}
@@ -191,6 +194,7 @@ export function renderReviewAttempt(view: ReviewAttemptView): string {
         <h2 id="refuse-title">Reject or ask for another document</h2>
         <form class="form" method="post" action="${view.action}">
           ${csrfField(view.csrfToken)}
+          <input type="hidden" name="version" value="${view.version}" />
           ${selectField({ name: 'reason', label: 'Reason', choices: reasonChoices, placeholder: 'Choose…', required: true })}
           ${textareaField({ name: 'note', label: 'Note to the person (optional)', maxlength: 500 })}
           <div class="button-row">
