@@ -4,6 +4,7 @@ import { formBody } from '../http/form-body.ts';
 import { errors } from '../oidc/errors.ts';
 import { renderError } from '../web/views/error.ts';
 import { decideConsent, showConsent } from './consent-handlers.ts';
+import { leaveSandbox, showSandboxBlocked } from './sandbox-handlers.ts';
 import type { InteractionContext, InteractionDeps, PendingSignIn } from './context.ts';
 import {
   resendCode,
@@ -82,6 +83,7 @@ async function show(ctx: Context, interaction: InteractionContext, deps: Interac
     else showSignIn(ctx, interaction);
     return;
   }
+  if (prompt === 'sandbox') return showSandboxBlocked(ctx, interaction);
   if (prompt === 'verify') return showVerify(ctx, interaction, deps);
   if (prompt === 'consent' && (await showConsent(ctx, interaction, deps))) return;
   ctx.status = 409;
@@ -119,6 +121,7 @@ export function interactionRoutes(router: Router, deps: InteractionDeps, csrf: M
   router.post('/interaction/:uid/verify/organization', ...forms, step(deps, checkVerifyOrganization));
   router.post('/interaction/:uid/verify/sandbox', ...forms, step(deps, runVerifySandbox));
   router.post('/interaction/:uid/verify/skip', ...forms, step(deps, skipVerify));
+  router.post('/interaction/:uid/sandbox/leave', ...forms, step(deps, leaveSandbox));
   // Multipart: the upload parser puts the fields (and _csrf) where the CSRF check reads them.
   router.post('/interaction/:uid/verify/document', deps.uploadForm, csrf, step(deps, submitVerifyDocument));
 }

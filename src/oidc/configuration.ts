@@ -54,6 +54,8 @@ export interface ProviderHooks {
     deferred: string[],
     mode: 'production' | 'sandbox',
   ): Promise<boolean>;
+  /** Whether the account may use sandbox applications (a test persona). */
+  isSandboxTester(accountId: string): Promise<boolean>;
   /** Renders an HTML error page for errors that cannot go back to the partner. */
   renderErrorPage(input: { status: number; error: string; description: string | undefined }): string;
   /** Renders the page that confirms signing out (RP-initiated logout); `form` must be embedded as is. */
@@ -101,6 +103,24 @@ function interactions(hooks: ProviderHooks) {
             : interactionPolicy.Check.NO_NEED_TO_PROMPT;
         },
       ),
+    ),
+    1,
+  );
+  // Before anything else once signed in: a sandbox application is only for its test users. The prompt has
+  // no way through; its page explains, and returns to the partner with access_denied.
+  policy.add(
+    new interactionPolicy.Prompt(
+      { name: 'sandbox', requestable: false },
+      new interactionPolicy.Check('sandbox_only', 'the application is in sandbox mode', async (ctx) => {
+        const accountId = ctx.oidc.session?.accountId;
+        if (accountId === undefined || ctx.oidc.client === undefined)
+          return interactionPolicy.Check.NO_NEED_TO_PROMPT;
+        if (vettedSettingsOf(ctx.oidc.client).mode !== 'sandbox')
+          return interactionPolicy.Check.NO_NEED_TO_PROMPT;
+        return (await hooks.isSandboxTester(accountId))
+          ? interactionPolicy.Check.NO_NEED_TO_PROMPT
+          : interactionPolicy.Check.REQUEST_PROMPT;
+      }),
     ),
     1,
   );

@@ -43,6 +43,10 @@ export function createVettedOidc(services: Services) {
       },
       // The verify step (interaction/verify-handlers.ts): a requested community the user is not verified for,
       // unless they chose to go on without it in this authorization.
+      // Sandbox applications are for test users: the sandbox personas (issue 5 adds each app's own).
+      async isSandboxTester(accountId) {
+        return ((await services.accounts.findById(accountId))?.testPersona ?? null) !== null;
+      },
       async needsVerification(accountId, scopes, deferred, mode) {
         const unverified = await services.verification.unverifiedCommunities(accountId, scopes, mode);
         return unverified.some((community) => !deferred.includes(community.handle));

@@ -1,8 +1,12 @@
+import { button, csrfField } from '../components.ts';
 import { html } from '../html.ts';
 import { page } from '../layout.ts';
 
 export interface SandboxBlockedView {
   clientName: string;
+  /** Where "Return to <app>" posts, when the user came in an authorization. */
+  action?: string;
+  csrfToken?: string;
 }
 
 export function renderSandboxBlocked(view: SandboxBlockedView): string {
@@ -13,6 +17,12 @@ export function renderSandboxBlocked(view: SandboxBlockedView): string {
         This application is in sandbox mode while its developers test it. Only its test users can sign in with
         Vetted for now.
       </p>
-      <p>If you are one of its testers, ask the developer to add your Vetted account as a test user.</p>`,
+      <p>If you are one of its testers, ask the developer to add your Vetted account as a test user.</p>
+      ${
+        view.action !== undefined &&
+        html`<form class="form" method="post" action="${view.action}">
+          ${csrfField(view.csrfToken ?? '')} ${button(`Return to ${view.clientName}`)}
+        </form>`
+      }`,
   });
 }

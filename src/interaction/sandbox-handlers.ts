@@ -1,0 +1,22 @@
+import type { Context } from 'koa';
+import { renderSandboxBlocked } from '../web/views/sandbox-blocked.ts';
+import { finish, type InteractionContext } from './context.ts';
+
+/** A sandbox application and a user who is not one of its testers: a page that explains, and a way back. */
+export function showSandboxBlocked(ctx: Context, interaction: InteractionContext): void {
+  ctx.status = 403;
+  ctx.type = 'html';
+  ctx.body = renderSandboxBlocked({
+    clientName: interaction.application.name,
+    action: interaction.action('sandbox/leave'),
+    csrfToken: (ctx.state as { csrfToken: string }).csrfToken,
+  });
+}
+
+/** Back to the partner, which learns `access_denied` (it is for its test users only). */
+export async function leaveSandbox(ctx: Context, interaction: InteractionContext): Promise<void> {
+  await finish(ctx, interaction, {
+    error: 'access_denied',
+    error_description: 'The application is in sandbox mode: only its test users can sign in.',
+  });
+}
