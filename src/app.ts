@@ -10,6 +10,7 @@ import { attributesRoutes } from './http/routes/attributes.ts';
 import { devRoutes } from './http/routes/dev.ts';
 import { healthRoutes } from './http/routes/health.ts';
 import { jwksRoutes } from './http/routes/jwks.ts';
+import { policiesRoutes } from './http/routes/policies.ts';
 import { securityHeaders } from './http/security-headers.ts';
 import type { AppState } from './http/state.ts';
 import { interactionRoutes } from './interaction/routes.ts';
@@ -111,6 +112,11 @@ export function createApp(services: Services): Koa<AppState> {
     { ...sessions, review: services.review, roles: services.roles },
     csrfProtection({ secure }),
   );
+  policiesRoutes(router, {
+    applications: services.applications,
+    communities: services.communities,
+    hasher: services.hasher,
+  });
   if (config.env === 'development') devRoutes(router, { outbox: services.outbox });
 
   app.use(metrics.middleware);
