@@ -1,5 +1,6 @@
 import { Router } from '@koa/router';
 import Koa from 'koa';
+import { connectedAppsRoutes } from './account/connected-apps.ts';
 import { accountRoutes } from './account/routes.ts';
 import { csrfCookieName, csrfProtection } from './http/csrf.ts';
 import { multipartForm } from './http/multipart.ts';
@@ -104,6 +105,16 @@ export function createApp(services: Services): Koa<AppState> {
       verification: services.verification,
       communities: services.communities,
       documentCount: async (id) => (await services.documents.listForVerification(id)).length,
+    },
+    csrfProtection({ secure }),
+  );
+  connectedAppsRoutes(
+    router,
+    {
+      ...sessions,
+      consents: services.consents,
+      applications: services.applications,
+      verification: services.verification,
     },
     csrfProtection({ secure }),
   );

@@ -19,6 +19,7 @@ import type { Logger } from './lib/logger.ts';
 import { createMailer } from './mail/mailer.ts';
 import { createSweeper } from './maintenance/sweeper.ts';
 import { createOutboxRepository } from './mail/outbox-repository.ts';
+import { createConsentService } from './oidc/consents.ts';
 import { createModelRepository } from './oidc/model-repository.ts';
 import { createApplicationRepository } from './partners/application-repository.ts';
 import { createApplicationService, standardScopes } from './partners/application-service.ts';
@@ -173,6 +174,7 @@ export function createServices(deps: ServiceDeps) {
     ids,
   });
   const oidcModels = createModelRepository(db);
+  const consents = createConsentService({ models: oidcModels, audit, clock });
   const sweeper = createSweeper({
     clock,
     logger,
@@ -210,6 +212,7 @@ export function createServices(deps: ServiceDeps) {
     roles,
     webSessions,
     oidcModels,
+    consents,
     sweeper,
     outbox: createOutboxRepository(db),
     /** Signs cookies with a key derived from the master key, the same on every instance. */

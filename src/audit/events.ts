@@ -23,6 +23,7 @@ export const auditEvents = [
   'verification.revoked',
   'verification.deleted',
   'document.viewed',
+  'consent.revoked',
   'community.updated',
   'email_domain_rule.added',
   'email_domain_rule.removed',

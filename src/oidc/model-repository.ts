@@ -153,6 +153,31 @@ export function createModelRepository(db: Kysely<Schema>) {
         .execute();
     },
 
+    /** The applications an account consented to, with the grant of each, most recent first. */
+    async listConsents(
+      accountId: string,
+    ): Promise<{ clientId: string; grantId: string; updatedAt: number }[]> {
+      const rows = await db
+        .selectFrom('consents')
+        .select(['client_id', 'grant_id', 'updated_at'])
+        .where('account_id', '=', accountId)
+        .orderBy('updated_at', 'desc')
+        .execute();
+      return rows.map((row) => ({
+        clientId: row.client_id,
+        grantId: row.grant_id,
+        updatedAt: row.updated_at,
+      }));
+    },
+
+    async deleteConsent(accountId: string, clientId: string): Promise<void> {
+      await db
+        .deleteFrom('consents')
+        .where('account_id', '=', accountId)
+        .where('client_id', '=', clientId)
+        .execute();
+    },
+
     async findConsent(accountId: string, clientId: string): Promise<string | undefined> {
       const row = await db
         .selectFrom('consents')

@@ -1,6 +1,7 @@
 import { button, csrfField, notice } from '../components.ts';
 import { html } from '../html.ts';
 import { page } from '../layout.ts';
+import { accountNav } from './connected-apps.ts';
 
 export interface MyVerificationItem {
   id: string;
@@ -56,6 +57,7 @@ export function renderMyVerifications(view: MyVerificationsView): string {
     title: 'My verifications',
     width: 'wide',
     body: html`<div class="card">
+      ${accountNav('verifications')}
       <h1 class="card__title">My verifications</h1>
       <p class="account">Signed in as <strong class="email">${view.email}</strong></p>
       <form class="form form--inline" method="post" action="${view.signOutAction}">

@@ -1,0 +1,72 @@
+import type { Router } from '@koa/router';
+import type { Middleware } from 'koa';
+import { fieldsForConsent } from '../attributes/payloads.ts';
+import { formBody } from '../http/form-body.ts';
+import type { ConsentService } from '../oidc/consents.ts';
+import type { ApplicationService } from '../partners/application-service.ts';
+import type { VerificationService } from '../verification/verification-service.ts';
+import { renderConnectedApps } from '../web/views/connected-apps.ts';
+import { requireSignIn } from './routes.ts';
+import { currentUser, type AccountSessionDeps } from './session.ts';
+
+export interface ConnectedAppsDeps extends AccountSessionDeps {
+  consents: ConsentService;
+  applications: ApplicationService;
+  verification: VerificationService;
+}
+
+const HOME = '/account/apps';
+type PageState = { csrfToken: string; requestId: string };
+
+/** "Connected apps": the applications the user consented to, what each receives, and "Revoke". */
+export function connectedAppsRoutes(router: Router, deps: ConnectedAppsDeps, csrf: Middleware): void {
+  const signedIn = requireSignIn(deps);
+
+  router.get(HOME, csrf, signedIn, async (ctx) => {
+    const user = await currentUser(ctx, deps);
+    if (user === undefined) return;
+    const now = new Date();
+    const items = [];
+    for (const connected of await deps.consents.connectedApps(user.id)) {
+      const app = await deps.applications.findByClientId(connected.clientId);
+      if (app === undefined) continue;
+      const communities = await deps.verification.standingFor(user.id, connected.scopes, now, app.mode);
+      items.push({
+        clientId: app.clientId,
+        name: app.name,
+        ...(app.logoUrl === null ? {} : { logoUri: app.logoUrl }),
+        since: connected.since,
+        fields: fieldsForConsent({
+          user,
+          scopes: connected.scopes,
+          communities,
+          releasedAttributes: app.releasedAttributes,
+          now,
+        }),
+      });
+    }
+    ctx.type = 'html';
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = renderConnectedApps({
+      email: user.email,
+      items,
+      csrfToken: (ctx.state as PageState).csrfToken,
+      revokeAction: (clientId) => `${HOME}/${encodeURIComponent(clientId)}/revoke`,
+      ...(typeof ctx.query.revoked === 'string'
+        ? { notice: `${ctx.query.revoked} no longer has access.` }
+        : {}),
+    });
+  });
+
+  router.post(`${HOME}/:clientId/revoke`, formBody(), csrf, signedIn, async (ctx) => {
+    const user = await currentUser(ctx, deps);
+    if (user === undefined) return;
+    const clientId = ctx.params.clientId ?? '';
+    const app = await deps.applications.findByClientId(clientId);
+    // An application the user never consented to is answered like an unknown page (404).
+    if (app === undefined || !(await deps.consents.revoke(user.id, clientId, { type: 'user', id: user.id })))
+      return;
+    ctx.redirect(`${HOME}?${new URLSearchParams({ revoked: app.name }).toString()}`);
+    ctx.status = 303;
+  });
+}
