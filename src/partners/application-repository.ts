@@ -30,6 +30,12 @@ function toApplication(row: Selectable<ApplicationsTable>): Application {
     organizationId: row.organization_id,
     createdAt: new Date(row.created_at),
     updatedAt: new Date(row.updated_at),
+    privacyPolicyUrl: row.privacy_policy_url,
+    termsUrl: row.terms_url,
+    primaryColor: row.primary_color,
+    logoBlobKey: row.logo_blob_key,
+    requestedScopes: parse(row.requested_scopes),
+    documentPassback: row.document_passback === 1,
   };
 }
 
@@ -66,6 +72,12 @@ export function createApplicationRepository(db: Kysely<Schema>) {
             organization_id: app.organizationId,
             created_at: app.createdAt.getTime(),
             updated_at: app.updatedAt.getTime(),
+            privacy_policy_url: app.privacyPolicyUrl,
+            terms_url: app.termsUrl,
+            primary_color: app.primaryColor,
+            logo_blob_key: app.logoBlobKey,
+            requested_scopes: json(app.requestedScopes),
+            document_passback: app.documentPassback ? 1 : 0,
           })
           .execute();
         if (secretHash !== undefined) {

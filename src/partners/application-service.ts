@@ -32,6 +32,10 @@ export interface NewApplication {
   accessTokenTtl?: number | null;
   refreshTokenTtl?: number | null;
   codeTtl?: number | null;
+  /** The organization that owns it (the partner console); none for the operator's own applications. */
+  organizationId?: string | null;
+  /** Communities asked for from the console, before an administrator enables them. */
+  requestedScopes?: string[];
 }
 
 /** The scopes every application may ask for besides community handles. */
@@ -115,9 +119,15 @@ export function createApplicationService(deps: {
         singleUseAccessTokens: input.singleUseAccessTokens ?? false,
         releasedAttributes: input.releasedAttributes ?? [],
         logoUrl: null,
-        organizationId: null,
+        organizationId: input.organizationId ?? null,
         createdAt: now,
         updatedAt: now,
+        privacyPolicyUrl: null,
+        termsUrl: null,
+        primaryColor: null,
+        logoBlobKey: null,
+        requestedScopes: input.requestedScopes ?? [],
+        documentPassback: false,
       };
       const clientSecret =
         valid.clientType === 'confidential' ? randomBytes(32).toString('base64url') : undefined;

@@ -39,6 +39,17 @@ export interface Application {
   organizationId: string | null;
   createdAt: Date;
   updatedAt: Date;
+  /** Shown on the consent page; both are required before production. */
+  privacyPolicyUrl: string | null;
+  termsUrl: string | null;
+  /** `#rrggbb`: the application's colour on Vetted's pages */
+  primaryColor: string | null;
+  /** An uploaded logo in the blob store (served at /logos/<client_id>); `logoUrl` points there when set. */
+  logoBlobKey: string | null;
+  /** Communities the partner asked for; an administrator enables them (`allowedScopes`). */
+  requestedScopes: string[];
+  /** Document passback (issue 6), enabled by an administrator. */
+  documentPassback: boolean;
 }
 
 /** Grant types follow from the response types: implicit when the front channel gets tokens. */

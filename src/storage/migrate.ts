@@ -5,6 +5,7 @@ import { accounts } from './migrations/0002-accounts.ts';
 import { oidc } from './migrations/0003-oidc.ts';
 import { verifications } from './migrations/0004-verifications.ts';
 import { verificationEngine } from './migrations/0005-verification-engine.ts';
+import { partners } from './migrations/0006-partners.ts';
 
 /** Every migration's name, in order. Names never change once released. */
 export const migrationNames = [
@@ -13,6 +14,7 @@ export const migrationNames = [
   '0003-oidc',
   '0004-verifications',
   '0005-verification-engine',
+  '0006-partners',
 ] as const;
 
 /** Every migration, in order. */
@@ -23,6 +25,7 @@ function migrations(database: Database): Record<string, Migration> {
     '0003-oidc': oidc,
     '0004-verifications': verifications,
     '0005-verification-engine': verificationEngine(database.dialect),
+    '0006-partners': partners,
   };
 }
 

@@ -1,6 +1,7 @@
 import type { Generated } from 'kysely';
 import type { AccountTables } from './tables/accounts.ts';
 import type { OidcTables } from './tables/oidc.ts';
+import type { PartnerTables } from './tables/partners.ts';
 import type { VerificationTables } from './tables/verifications.ts';
 
 /**
@@ -39,4 +40,5 @@ export interface FoundationTables {
 }
 
 /** Every table: each domain declares its own in tables/<domain>.ts. */
-export interface Schema extends FoundationTables, AccountTables, OidcTables, VerificationTables {}
+export interface Schema
+  extends FoundationTables, AccountTables, OidcTables, VerificationTables, PartnerTables {}

@@ -1,4 +1,6 @@
-/** Tables of the OAuth/OIDC and partner domains (migration 0003-oidc). */
+import type { Generated } from 'kysely';
+
+/** Tables of the OAuth/OIDC and partner domains (migrations 0003-oidc, 0006-partners). */
 export interface OidcModelsTable {
   /** oidc-provider model name: Session, Interaction, AuthorizationCode, AccessToken, RefreshToken, Grant, … */
   model: string;
@@ -42,6 +44,17 @@ export interface ApplicationsTable {
   organization_id: string | null;
   created_at: number;
   updated_at: number;
+  /** Shown on the consent page; required before production (migration 0006) */
+  privacy_policy_url: string | null;
+  terms_url: string | null;
+  /** `#rrggbb` */
+  primary_color: string | null;
+  /** The uploaded logo in the blob store, served at /logos/<client_id> */
+  logo_blob_key: string | null;
+  /** JSON array: communities the partner asked for; administrators enable them in allowed_scopes */
+  requested_scopes: Generated<string>;
+  /** 1 when an administrator enabled document passback (issue 6) */
+  document_passback: Generated<number>;
 }
 
 export interface ApplicationSecretsTable {

@@ -1,0 +1,85 @@
+/** Tables of the partner domain (migration 0006-partners); applications themselves are in oidc.ts. */
+export interface OrganizationsTable {
+  id: string;
+  name: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface OrganizationMembersTable {
+  organization_id: string;
+  user_id: string;
+  /** `owner`, `admin`, `developer` or `viewer` */
+  role: string;
+  created_at: number;
+}
+
+export interface OrganizationInvitationsTable {
+  id: string;
+  organization_id: string;
+  email_normalized: string;
+  role: string;
+  /** HMAC-SHA-256 of the token mailed to the invitee, hex */
+  token_hash: string;
+  invited_by: string | null;
+  created_at: number;
+  expires_at: number;
+  accepted_at: number | null;
+}
+
+export interface ApiKeysTable {
+  id: string;
+  organization_id: string;
+  name: string;
+  /** HMAC-SHA-256 of the key's secret part, hex */
+  key_hash: string;
+  /** JSON array of scopes */
+  scopes: string;
+  created_by: string | null;
+  created_at: number;
+  last_used_at: number | null;
+  revoked_at: number | null;
+}
+
+export interface ApplicationTestUsersTable {
+  application_id: string;
+  user_id: string;
+  created_at: number;
+}
+
+export interface ProductionRequestsTable {
+  id: string;
+  application_id: string;
+  requested_by: string | null;
+  requested_at: number;
+  /** JSON object: each checklist item and whether it held */
+  checklist: string;
+  /** `pending`, `approved` or `declined` */
+  status: string;
+  decided_by: string | null;
+  decided_at: number | null;
+  note: string | null;
+}
+
+export interface ApiCallsTable {
+  id: string;
+  client_id: string;
+  at: number;
+  method: string;
+  /** The route pattern, never the raw path (no tokens in it) */
+  endpoint: string;
+  status: number;
+  latency_ms: number;
+  /** The OAuth or API error code of a failed call */
+  error_code: string | null;
+}
+
+export interface PartnerTables {
+  organizations: OrganizationsTable;
+  organization_members: OrganizationMembersTable;
+  organization_invitations: OrganizationInvitationsTable;
+  api_keys: ApiKeysTable;
+  application_test_users: ApplicationTestUsersTable;
+  production_requests: ProductionRequestsTable;
+  api_calls: ApiCallsTable;
+}
