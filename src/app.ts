@@ -1,5 +1,8 @@
 import { Router } from '@koa/router';
+import { recordApiCalls, requestClientId } from './http/api-call-recorder.ts';
 import Koa from 'koa';
+import { logoRoutes } from './http/routes/logos.ts';
+import { manageRoutes } from './http/routes/manage.ts';
 import { connectedAppsRoutes } from './account/connected-apps.ts';
 import { accountRoutes } from './account/routes.ts';
 import { csrfCookieName, csrfProtection } from './http/csrf.ts';
@@ -36,6 +39,13 @@ export function createApp(services: Services): Koa<AppState> {
   const metrics = createHttpMetrics();
   const oidc = createVettedOidc(services);
   const secure = config.baseUrl.startsWith('https:');
+
+  const apiCallRecorder = recordApiCalls(services.apiCalls, {
+    // oidc-provider's endpoints leave the client they looked up on ctx.oidc (even when its authentication failed).
+    resolveClientId: (ctx) =>
+      (ctx as { oidc?: { client?: { clientId?: string } } }).oidc?.client?.clientId ?? requestClientId(ctx),
+    isKnownClient: async (id) => (await services.applications.clientRecord(id)) !== undefined,
+  });
 
   const router = new Router();
   healthRoutes(router, { readiness: health, metrics, metricsToken: config.metricsToken });
@@ -98,6 +108,8 @@ export function createApp(services: Services): Koa<AppState> {
     isCommunity: (scope) => services.communities.isCommunityScope(scope),
   });
   const sessions = { accounts: services.accounts, webSessions: services.webSessions, secure };
+  manageRoutes(router, services, sessions);
+  logoRoutes(router, { logos: services.applicationLogos });
   accountRoutes(
     router,
     {
@@ -139,6 +151,7 @@ export function createApp(services: Services): Koa<AppState> {
     await next();
   });
   app.use(errorHandler());
+  app.use(apiCallRecorder);
   app.use(router.routes());
   app.use(oidc.middleware);
   app.use(router.allowedMethods());

@@ -23,6 +23,17 @@ import { createConsentService } from './oidc/consents.ts';
 import { createModelRepository } from './oidc/model-repository.ts';
 import { createApplicationRepository } from './partners/application-repository.ts';
 import { createApplicationService, standardScopes } from './partners/application-service.ts';
+import { createApiCallRepository } from './partners/api-call-repository.ts';
+import { createApiCallService } from './partners/api-calls.ts';
+import { createApplicationLogos } from './partners/application-logos.ts';
+import { createApiKeyRepository } from './partners/api-key-repository.ts';
+import { createApiKeyService } from './partners/api-keys.ts';
+import { createOrganizationRepository } from './partners/organization-repository.ts';
+import { createOrganizationService } from './partners/organizations.ts';
+import { createProductionRequestRepository } from './partners/production-request-repository.ts';
+import { createProductionRequestService } from './partners/production-requests.ts';
+import { createTestUserRepository } from './partners/test-user-repository.ts';
+import { createTestUserService } from './partners/test-users.ts';
 import { createDatabaseRateLimiter } from './rate-limits/database-rate-limiter.ts';
 import { createBlobStore } from './storage/blobs.ts';
 import type { Database } from './storage/database.ts';
@@ -78,9 +89,10 @@ export function createServices(deps: ServiceDeps) {
     clock,
     cacheSeconds: config.keyCacheSeconds,
   });
+  const blobs = createBlobStore(config, db, masterKey, clock);
   const documents = createDocumentEvidence({
     db,
-    blobs: createBlobStore(config, db, masterKey, clock),
+    blobs,
     ids,
     clock,
   });
@@ -164,6 +176,47 @@ export function createServices(deps: ServiceDeps) {
     ids,
     audit,
     knownScopes: async () => new Set([...standardScopes, ...(await communities.handles())]),
+    communities: () => communities.list(),
+    // Its users' grants and tokens first: nothing of a deleted application may keep working.
+    beforeDelete: async (application) => {
+      await consents.revokeAllForClient(application.clientId);
+      await applicationLogos.forget(application.logoBlobKey);
+      await apiCalls.deleteForClient(application.clientId);
+    },
+  });
+  const apiCalls = createApiCallService({ repository: createApiCallRepository(db), clock, ids });
+  const applicationLogos = createApplicationLogos({ applications, blobs, baseUrl: config.baseUrl });
+  const testUsers = createTestUserService({
+    repository: createTestUserRepository(db),
+    applications,
+    accounts,
+    communities: () => communities.list(),
+    audit,
+    clock,
+  });
+  const organizations = createOrganizationService({
+    repository: createOrganizationRepository(db),
+    audit,
+    clock,
+    ids,
+    mailer,
+    hasher: createTokenHasher(masterKey, 'organization-invitations'),
+    baseUrl: config.baseUrl,
+  });
+  const apiKeys = createApiKeyService({
+    repository: createApiKeyRepository(db),
+    organizations,
+    hasher: createTokenHasher(masterKey, 'api-keys'),
+    audit,
+    clock,
+    ids,
+  });
+  const productionRequests = createProductionRequestService({
+    repository: createProductionRequestRepository(db),
+    applications,
+    audit,
+    clock,
+    ids,
   });
   const attributes = createAttributeService({ accounts, applications, verification, clock });
   const roles = createRoleService({ db, audit, clock });
@@ -187,6 +240,7 @@ export function createServices(deps: ServiceDeps) {
       { name: 'web_sessions', run: () => webSessions.sweep() },
       // Verifications read as unverified from the moment they expire; this records (and audits) it.
       { name: 'verifications_expired', run: () => verification.expireDue() },
+      { name: 'application_secrets', run: (now) => applications.sweepExpiredSecrets(now) },
     ],
   });
   return {
@@ -207,6 +261,12 @@ export function createServices(deps: ServiceDeps) {
     registries,
     accounts,
     applications,
+    applicationLogos,
+    apiCalls,
+    testUsers,
+    productionRequests,
+    organizations,
+    apiKeys,
     attributes,
     hasher,
     roles,

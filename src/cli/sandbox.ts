@@ -1,13 +1,16 @@
 import type { Command } from 'commander';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, passwordLength } from '../accounts/password.ts';
 import { isAppError } from '../lib/app-error.ts';
-import { sandboxPersonas, type SandboxPersona } from '../verification/sources/sandbox.ts';
+import {
+  SANDBOX_PERSONA_PASSWORD,
+  sandboxPersonas,
+  type SandboxPersona,
+} from '../verification/sources/sandbox.ts';
 import { print, withServices, type JsonOption } from './context.ts';
 import { refused, requireCommunity } from './input.ts';
 import { table } from './table.ts';
 
-/** The password sandbox personas get unless `--password` says otherwise (docs/verification.md). */
-export const SANDBOX_PERSONA_PASSWORD = 'vetted-sandbox-persona';
+export { SANDBOX_PERSONA_PASSWORD };
 
 interface PersonaOptions extends JsonOption {
   community?: string;

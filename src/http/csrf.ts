@@ -97,3 +97,9 @@ function reject(ctx: Context & { state: { requestId?: string } }): void {
     ...(ctx.state.requestId === undefined ? {} : { requestId: ctx.state.requestId }),
   });
 }
+
+/** Whether `token` was derived from this browser's CSRF secret (the management API's X-CSRF-Token header). */
+export function csrfTokenMatches(ctx: Context, token: string): boolean {
+  const secret = ctx.cookies.get(csrfCookieName);
+  return secret !== undefined && secret !== '' && token !== '' && tokens.verify(secret, token);
+}

@@ -4,6 +4,8 @@ import type { Logger } from '../lib/logger.ts';
 export interface AppState {
   requestId: string;
   log: Logger;
+  /** Set by partner API handlers once they know the calling application (see RequestState). */
+  apiClientId?: string | undefined;
 }
 
 /**
@@ -16,6 +18,8 @@ export class RequestState implements AppState {
   readonly requestId: string;
   /** The metrics label of a route not matched by the router (oidc-provider's). */
   routeLabel: string | undefined;
+  /** The application a partner API call was made for, set by a handler that authenticated it (api-call-recorder.ts). */
+  apiClientId: string | undefined;
   readonly #logger: Logger;
   #child: Logger | undefined;
 

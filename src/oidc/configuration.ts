@@ -54,8 +54,10 @@ export interface ProviderHooks {
     deferred: string[],
     mode: 'production' | 'sandbox',
   ): Promise<boolean>;
-  /** Whether the account may use sandbox applications (a test persona). */
-  isSandboxTester(accountId: string): Promise<boolean>;
+  /** Whether the account may use the sandbox application (a test persona or one of its test users). */
+  isSandboxTester(accountId: string, clientId: string): Promise<boolean>;
+  /** A token response succeeded (the production checklist's "an authorization went through"). */
+  tokenIssued(clientId: string): Promise<void>;
   /** Renders an HTML error page for errors that cannot go back to the partner. */
   renderErrorPage(input: { status: number; error: string; description: string | undefined }): string;
   /** Renders the page that confirms signing out (RP-initiated logout); `form` must be embedded as is. */
@@ -117,7 +119,7 @@ function interactions(hooks: ProviderHooks) {
           return interactionPolicy.Check.NO_NEED_TO_PROMPT;
         if (vettedSettingsOf(ctx.oidc.client).mode !== 'sandbox')
           return interactionPolicy.Check.NO_NEED_TO_PROMPT;
-        return (await hooks.isSandboxTester(accountId))
+        return (await hooks.isSandboxTester(accountId, ctx.oidc.client.clientId))
           ? interactionPolicy.Check.NO_NEED_TO_PROMPT
           : interactionPolicy.Check.REQUEST_PROMPT;
       }),

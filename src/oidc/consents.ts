@@ -31,6 +31,12 @@ export function createConsentService(deps: { models: ModelRepository; audit: Aud
     return typeof scope === 'string' ? scope.split(' ').filter((item) => item !== '') : [];
   }
 
+  async function destroyGrant(accountId: string, clientId: string, grantId: string) {
+    for (const model of GRANT_MODELS) await models.destroyByGrantId(model, grantId);
+    await models.destroy('Grant', grantId);
+    await models.deleteConsent(accountId, clientId);
+  }
+
   return {
     /** Every application the user consented to and whose grant still stands, most recent first. */
     async connectedApps(accountId: string): Promise<ConnectedApp[]> {
@@ -58,15 +64,20 @@ export function createConsentService(deps: { models: ModelRepository; audit: Aud
     async revoke(accountId: string, clientId: string, actor: Actor): Promise<boolean> {
       const consent = (await models.listConsents(accountId)).find((item) => item.clientId === clientId);
       if (consent === undefined) return false;
-      for (const model of GRANT_MODELS) await models.destroyByGrantId(model, consent.grantId);
-      await models.destroy('Grant', consent.grantId);
-      await models.deleteConsent(accountId, clientId);
+      await destroyGrant(accountId, clientId, consent.grantId);
       await deps.audit.record('consent.revoked', {
         actor,
         subject: { type: 'user', id: accountId },
         data: { clientId, grantId: consent.grantId },
       });
       return true;
+    },
+
+    /** Ends every grant of an application (it is being deleted); returns how many there were. */
+    async revokeAllForClient(clientId: string): Promise<number> {
+      const consents = await models.listClientConsents(clientId);
+      for (const consent of consents) await destroyGrant(consent.accountId, clientId, consent.grantId);
+      return consents.length;
     },
   };
 }

@@ -1,4 +1,4 @@
-import type { Insertable, Kysely } from 'kysely';
+import { sql, type Insertable, type Kysely } from 'kysely';
 import type { AdapterPayload } from 'oidc-provider';
 import { prepareQuery } from '../storage/prepared.ts';
 import type { Schema } from '../storage/schema.ts';
@@ -168,6 +168,49 @@ export function createModelRepository(db: Kysely<Schema>) {
         grantId: row.grant_id,
         updatedAt: row.updated_at,
       }));
+    },
+
+    /** Every consent given to one application (its grants), for deleting the application. */
+    async listClientConsents(clientId: string): Promise<{ accountId: string; grantId: string }[]> {
+      const rows = await db
+        .selectFrom('consents')
+        .select(['account_id', 'grant_id'])
+        .where('client_id', '=', clientId)
+        .execute();
+      return rows.map((row) => ({ accountId: row.account_id, grantId: row.grant_id }));
+    },
+
+    /**
+     * Deletes everything of oidc-provider naming the account (sessions, interactions, grants, codes, tokens:
+     * their payloads carry `"accountId":"<id>"`), and its consents; returns how many models there were.
+     */
+    async destroyAllForAccount(accountId: string): Promise<number> {
+      const pattern = `%${JSON.stringify({ accountId })
+        .slice(1, -1)
+        .replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
+      return db.transaction().execute(async (trx) => {
+        const grants = await trx
+          .selectFrom('consents')
+          .select('grant_id')
+          .where('account_id', '=', accountId)
+          .execute();
+        const grantIds = grants.map((row) => row.grant_id);
+        let deleted = 0;
+        if (grantIds.length > 0) {
+          await trx.deleteFrom('grant_contexts').where('grant_id', 'in', grantIds).execute();
+          const byGrant = await trx
+            .deleteFrom('oidc_models')
+            .where('grant_id', 'in', grantIds)
+            .executeTakeFirst();
+          deleted += Number(byGrant.numDeletedRows);
+        }
+        const named = await trx
+          .deleteFrom('oidc_models')
+          .where(sql<boolean>`payload LIKE ${pattern} ESCAPE '\\'`)
+          .executeTakeFirst();
+        await trx.deleteFrom('consents').where('account_id', '=', accountId).execute();
+        return deleted + Number(named.numDeletedRows);
+      });
     },
 
     async deleteConsent(accountId: string, clientId: string): Promise<void> {

@@ -117,6 +117,13 @@ export function createOidc(deps: OidcDeps) {
     provider.on('server_error', (ctx, error) => {
       deps.logger.error({ err: error, path: ctx.path }, 'oidc-provider server error');
     });
+    provider.on('grant.success', (ctx) => {
+      const clientId = ctx.oidc.client?.clientId;
+      if (clientId === undefined) return;
+      hooks.tokenIssued(clientId).catch((error: unknown) => {
+        deps.logger.error({ err: error, clientId }, 'could not record the token response');
+      });
+    });
     return { version, provider, run: compose(provider.middleware) as Middleware };
   }
 

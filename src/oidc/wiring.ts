@@ -43,10 +43,9 @@ export function createVettedOidc(services: Services) {
       },
       // The verify step (interaction/verify-handlers.ts): a requested community the user is not verified for,
       // unless they chose to go on without it in this authorization.
-      // Sandbox applications are for test users: the sandbox personas (issue 5 adds each app's own).
-      async isSandboxTester(accountId) {
-        return ((await services.accounts.findById(accountId))?.testPersona ?? null) !== null;
-      },
+      // Sandbox applications are for test users: the sandbox personas and each application's own.
+      isSandboxTester: (accountId, clientId) => services.testUsers.isTester(accountId, clientId),
+      tokenIssued: (clientId) => services.applications.markAuthorized(clientId),
       async needsVerification(accountId, scopes, deferred, mode) {
         const unverified = await services.verification.unverifiedCommunities(accountId, scopes, mode);
         return unverified.some((community) => !deferred.includes(community.handle));

@@ -50,6 +50,22 @@ export interface Application {
   requestedScopes: string[];
   /** Document passback (issue 6), enabled by an administrator. */
   documentPassback: boolean;
+  /** What users see (consent page, Connected apps); null: `name`. */
+  displayName: string | null;
+  /** Enabled by an administrator: response types that return tokens from the authorization endpoint. */
+  implicitFlow: boolean;
+  /** The first successful token response: a sandbox authorization went all the way through. */
+  firstAuthorizedAt: Date | null;
+}
+
+/** The name users see. */
+export function shownName(application: Pick<Application, 'name' | 'displayName'>): string {
+  return application.displayName ?? application.name;
+}
+
+/** Whether a response type hands tokens over in the front channel (needs the implicit flow enabled). */
+export function isFrontChannelType(type: ResponseType): boolean {
+  return type !== 'code';
 }
 
 /** Grant types follow from the response types: implicit when the front channel gets tokens. */

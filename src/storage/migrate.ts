@@ -6,6 +6,7 @@ import { oidc } from './migrations/0003-oidc.ts';
 import { verifications } from './migrations/0004-verifications.ts';
 import { verificationEngine } from './migrations/0005-verification-engine.ts';
 import { partners } from './migrations/0006-partners.ts';
+import { consoleColumns } from './migrations/0007-console.ts';
 
 /** Every migration's name, in order. Names never change once released. */
 export const migrationNames = [
@@ -15,6 +16,7 @@ export const migrationNames = [
   '0004-verifications',
   '0005-verification-engine',
   '0006-partners',
+  '0007-console',
 ] as const;
 
 /** Every migration, in order. */
@@ -26,6 +28,7 @@ function migrations(database: Database): Record<string, Migration> {
     '0004-verifications': verifications,
     '0005-verification-engine': verificationEngine(database.dialect),
     '0006-partners': partners,
+    '0007-console': consoleColumns,
   };
 }
 

@@ -65,6 +65,8 @@ export function attributesRoutes(router: Router, deps: AttributesRouteDeps): voi
       const token = await deps.resolveToken(presented.value);
       if (token === undefined)
         return bearerError(ctx, 401, 'invalid_token', 'The access token is invalid or has expired.');
+      // The console's Activity records the call under the token's application (http/api-call-recorder.ts).
+      (ctx.state as { apiClientId?: string }).apiClientId = token.clientId;
       if (token.dpopJkt !== undefined) {
         if (presented.scheme !== 'dpop') {
           return bearerError(

@@ -17,6 +17,9 @@ export interface UsersTable {
   updated_at: number;
   /** A sandbox test persona's `<community>:<outcome>` (verification/sources/sandbox.ts); null for real users */
   test_persona: string | null;
+  /** An administrator locked the account (migration 0007); null: not locked */
+  locked_at: number | null;
+  locked_reason: string | null;
 }
 
 export interface OneTimeCodesTable {

@@ -51,6 +51,9 @@ export interface ApplicationsTable {
   primary_color: string | null;
   /** The uploaded logo in the blob store, served at /logos/<client_id> */
   logo_blob_key: string | null;
+  display_name: string | null;
+  implicit_flow: Generated<number>;
+  first_authorized_at: number | null;
   /** JSON array: communities the partner asked for; administrators enable them in allowed_scopes */
   requested_scopes: Generated<string>;
   /** 1 when an administrator enabled document passback (issue 6) */

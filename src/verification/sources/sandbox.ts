@@ -12,6 +12,9 @@ export type SandboxOutcome = (typeof sandboxOutcomes)[number];
 
 const DAY_MS = 86_400_000;
 
+/** The password of the ready-made personas (docs/verification.md): sandbox accounts, published on purpose. */
+export const SANDBOX_PERSONA_PASSWORD = 'vetted-sandbox-persona';
+
 const descriptions: Record<SandboxOutcome, string> = {
   pass: 'Verified at once',
   review: 'Goes to manual review',

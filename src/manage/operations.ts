@@ -1,0 +1,21 @@
+import type { Operation } from './route.ts';
+import { apiKeyOperations } from './routes/api-keys.ts';
+import { applicationOperations } from './routes/applications.ts';
+import { organizationOperations } from './routes/organizations.ts';
+import { sandboxOperations } from './routes/sandbox.ts';
+
+/** Every operation of the management API, in the order the OpenAPI document lists them. */
+export const managementOperations: readonly Operation[] = [
+  ...organizationOperations,
+  ...apiKeyOperations,
+  ...applicationOperations,
+  ...sandboxOperations,
+];
+
+export const MANAGE_BASE = '/api/manage/v1';
+
+export function findOperation(id: string): Operation {
+  const found = managementOperations.find((candidate) => candidate.id === id);
+  if (found === undefined) throw new Error(`no management operation ${id}`);
+  return found;
+}
