@@ -1,7 +1,7 @@
 import { Router } from '@koa/router';
 import { recordApiCalls, requestClientId } from './http/api-call-recorder.ts';
 import Koa from 'koa';
-import { logoRoutes } from './http/routes/logos.ts';
+import { brandingRoutes, logoRoutes } from './http/routes/logos.ts';
 import { manageRoutes } from './http/routes/manage.ts';
 import { connectedAppsRoutes } from './account/connected-apps.ts';
 import { accountRoutes } from './account/routes.ts';
@@ -24,6 +24,11 @@ import { verifyDpopProof } from './oidc/dpop.ts';
 import { createVettedOidc } from './oidc/wiring.ts';
 import type { Services } from './services.ts';
 import { reviewRoutes } from './review/routes.ts';
+import { adminCommunityRoutes } from './admin/community-routes.ts';
+import { adminRoutes } from './admin/routes.ts';
+import { adminUserRoutes } from './admin/user-routes.ts';
+import { signUpRoutes } from './account/sign-up-routes.ts';
+import { developerRoutes } from './developer/routes.ts';
 import { MAX_UPLOAD_BYTES } from './verification/evidence/upload-check.ts';
 import { staticRoutes } from './web/static-routes.ts';
 import { renderError } from './web/views/error.ts';
@@ -109,7 +114,13 @@ export function createApp(services: Services): Koa<AppState> {
   });
   const sessions = { accounts: services.accounts, webSessions: services.webSessions, secure };
   manageRoutes(router, services, sessions);
+  signUpRoutes(router, sessions, csrfProtection({ secure }));
+  developerRoutes(router, { ...sessions, services }, csrfProtection({ secure }));
+  adminRoutes(router, { ...sessions, services }, csrfProtection({ secure }));
+  adminUserRoutes(router, { ...sessions, services }, csrfProtection({ secure }));
+  adminCommunityRoutes(router, { ...sessions, services }, csrfProtection({ secure }));
   logoRoutes(router, { logos: services.applicationLogos });
+  brandingRoutes(router);
   accountRoutes(
     router,
     {

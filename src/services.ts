@@ -1,3 +1,4 @@
+import { createAccountAdmin } from './accounts/account-admin.ts';
 import { createAccountService } from './accounts/account-service.ts';
 import { createOneTimeCodeRepository } from './accounts/one-time-code-repository.ts';
 import { createOneTimeCodeService } from './accounts/one-time-codes.ts';
@@ -228,6 +229,17 @@ export function createServices(deps: ServiceDeps) {
   });
   const oidcModels = createModelRepository(db);
   const consents = createConsentService({ models: oidcModels, audit, clock });
+  const accountAdmin = createAccountAdmin({
+    users: createUserRepository(db),
+    endWebSessions: (userId) => webSessions.destroyForUser(userId),
+    consents,
+    destroyOidcModels: (accountId) => oidcModels.destroyAllForAccount(accountId),
+    verifications: verification,
+    deleteDocumentsOfUser: (userId) => documents.deleteForUser(userId),
+    organizations,
+    audit,
+    clock,
+  });
   const sweeper = createSweeper({
     clock,
     logger,
@@ -273,6 +285,7 @@ export function createServices(deps: ServiceDeps) {
     webSessions,
     oidcModels,
     consents,
+    accountAdmin,
     sweeper,
     outbox: createOutboxRepository(db),
     /** Signs cookies with a key derived from the master key, the same on every instance. */

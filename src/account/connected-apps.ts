@@ -8,6 +8,7 @@ import type { VerificationService } from '../verification/verification-service.t
 import { renderConnectedApps } from '../web/views/connected-apps.ts';
 import { requireSignIn } from './routes.ts';
 import { currentUser, type AccountSessionDeps } from './session.ts';
+import { shownName } from '../partners/application.ts';
 
 export interface ConnectedAppsDeps extends AccountSessionDeps {
   consents: ConsentService;
@@ -33,7 +34,7 @@ export function connectedAppsRoutes(router: Router, deps: ConnectedAppsDeps, csr
       const communities = await deps.verification.standingFor(user.id, connected.scopes, now, app.mode);
       items.push({
         clientId: app.clientId,
-        name: app.name,
+        name: shownName(app),
         ...(app.logoUrl === null ? {} : { logoUri: app.logoUrl }),
         since: connected.since,
         fields: fieldsForConsent({
@@ -66,7 +67,7 @@ export function connectedAppsRoutes(router: Router, deps: ConnectedAppsDeps, csr
     // An application the user never consented to is answered like an unknown page (404).
     if (app === undefined || !(await deps.consents.revoke(user.id, clientId, { type: 'user', id: user.id })))
       return;
-    ctx.redirect(`${HOME}?${new URLSearchParams({ revoked: app.name }).toString()}`);
+    ctx.redirect(`${HOME}?${new URLSearchParams({ revoked: shownName(app) }).toString()}`);
     ctx.status = 303;
   });
 }

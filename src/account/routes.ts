@@ -35,6 +35,7 @@ function showSignIn(
   ctx.body = renderSignIn({
     title: 'Sign in to your account',
     action: `/account/sign-in?${new URLSearchParams({ next }).toString()}`,
+    signUpHref: `/account/sign-up?${new URLSearchParams({ next }).toString()}`,
     csrfToken: (ctx.state as PageState).csrfToken,
     ...(extra.email === undefined ? {} : { email: extra.email }),
     ...(extra.error === undefined ? {} : { error: extra.error }),

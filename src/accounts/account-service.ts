@@ -34,6 +34,8 @@ export interface User {
   updatedAt: Date;
   /** A sandbox test persona's `<community>:<outcome>` (verification/sources/sandbox.ts); null for real users. */
   testPersona: string | null;
+  /** An administrator locked the account: it cannot sign in, and nothing is released about it. */
+  locked: boolean;
 }
 
 export const EMAIL_VERIFICATION = 'email_verification';
@@ -214,6 +216,8 @@ export function createAccountService(deps: AccountServiceDeps) {
       }
 
       await guard.clearAccount(normalized);
+      // Only someone with the right password learns that the account is locked.
+      if (user.lockedAt != null) throw accountErrors.locked();
       if (passwords.needsRehash(user.passwordHash)) {
         await users.updatePasswordHash(user.id, await passwords.hash(password), clock.now().getTime());
       }
@@ -281,5 +285,6 @@ function toUser(row: UserRow): User {
     createdAt: new Date(row.createdAt),
     updatedAt: new Date(row.updatedAt),
     testPersona: row.testPersona,
+    locked: row.lockedAt != null,
   };
 }

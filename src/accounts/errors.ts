@@ -48,6 +48,20 @@ export const accountErrors = {
       message: 'Too many failed sign-in attempts. Wait a moment, then try again.',
       retryAfterMs,
     }),
+  locked: () =>
+    new AppError({
+      code: 'accounts.locked',
+      status: 403,
+      message: 'This account is locked. Contact support.',
+    }),
+  /** Deleting the account would leave these organizations without an owner. */
+  lastOwner: (organizations: readonly string[]) =>
+    new AppError({
+      code: 'accounts.last_owner',
+      status: 409,
+      message: `This account is the only owner of ${organizations.join(', ')}. Make another member an owner first.`,
+      detail: { organizations },
+    }),
   userNotFound: () =>
     new AppError({ code: 'accounts.user_not_found', status: 404, message: 'There is no such account.' }),
   emailAlreadyVerified: () =>

@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import { prepareQuery } from '../storage/prepared.ts';
 import type { Schema } from '../storage/schema.ts';
 import type { UsersTable } from '../storage/tables/accounts.ts';
@@ -18,6 +18,14 @@ export interface UserRow {
   updatedAt: number;
   /** A sandbox test persona's `<community>:<outcome>`; null for real users. */
   testPersona: string | null;
+  /** When an administrator locked the account (it cannot sign in); null or absent: not locked. */
+  lockedAt?: number | null;
+  lockedReason?: string | null;
+}
+
+/** `text` as a LIKE pattern matching it anywhere, its wildcards taken literally (with ESCAPE backslash). */
+function containsPattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
 }
 
 export function createUserRepository(db: Kysely<Schema>) {
@@ -69,6 +77,58 @@ export function createUserRepository(db: Kysely<Schema>) {
         .execute();
     },
 
+    /**
+     * Users whose normalized email contains `email`, or whose "first last" name contains `name` (lower case),
+     * newest first; with the number of all matches.
+     */
+    async search(filter: {
+      email: string;
+      name: string;
+      limit: number;
+      offset: number;
+    }): Promise<{ rows: UserRow[]; total: number }> {
+      const emailPattern = containsPattern(filter.email);
+      const namePattern = containsPattern(filter.name);
+      // lower() on both dialects: SQLite's LIKE ignores ASCII case, PostgreSQL's does not.
+      const matching = db
+        .selectFrom('users')
+        .where(
+          sql<boolean>`(email_normalized LIKE ${emailPattern} ESCAPE '\\' OR lower(first_name || ' ' || last_name) LIKE ${namePattern} ESCAPE '\\')`,
+        );
+      const [rows, count] = await Promise.all([
+        matching
+          .selectAll()
+          .orderBy('created_at', 'desc')
+          .orderBy('id', 'desc')
+          .limit(filter.limit)
+          .offset(filter.offset)
+          .execute(),
+        matching.select((eb) => eb.fn.countAll<number | string>().as('count')).executeTakeFirstOrThrow(),
+      ]);
+      return { rows: rows.map(fromRow), total: Number(count.count) };
+    },
+
+    /** Sets or clears (`lockedAt` null) an administrator's lock; returns whether the user exists. */
+    async updateLock(
+      id: string,
+      lockedAt: number | null,
+      reason: string | null,
+      at: number,
+    ): Promise<boolean> {
+      const result = await db
+        .updateTable('users')
+        .set({ locked_at: lockedAt, locked_reason: reason, updated_at: at })
+        .where('id', '=', id)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
+    },
+
+    /** Deletes the user's row (rows referencing it cascade); returns whether there was one. */
+    async deleteById(id: string): Promise<boolean> {
+      const result = await db.deleteFrom('users').where('id', '=', id).executeTakeFirst();
+      return Number(result.numDeletedRows) === 1;
+    },
+
     /** Marks the email verified if it is not yet; returns whether this call did. */
     async markEmailVerified(id: string, at: number): Promise<boolean> {
       const result = await db
@@ -98,5 +158,7 @@ function fromRow(row: Selectable<UsersTable>): UserRow {
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     testPersona: row.test_persona,
+    lockedAt: row.locked_at,
+    lockedReason: row.locked_reason,
   };
 }

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Schema } from '../storage/schema.ts';
 
 export interface AuditRow {
@@ -16,6 +16,24 @@ export interface AuditRow {
 }
 
 export type NewAuditRow = Omit<AuditRow, 'seq'>;
+
+/** What `list` narrows by; every field is optional and they combine with AND. */
+export interface AuditFilter {
+  subjectType?: string;
+  subjectId?: string;
+  actorId?: string;
+  /** Events whose name starts with this (`application.` for every application event). */
+  event?: string;
+  /** Occurred at or after this time (ms). */
+  from?: number;
+  /** Occurred before this time (ms). */
+  to?: number;
+  beforeSeq?: number;
+  limit: number;
+}
+
+/** `%`, `_` and `\` taken literally in a LIKE pattern (with `ESCAPE '\'`). */
+const literalLike = (text: string) => text.replace(/[\\%_]/g, (char) => `\\${char}`);
 
 /** Append-only: there is deliberately no update or delete. */
 export function createAuditRepository(db: Kysely<Schema>) {
@@ -39,10 +57,17 @@ export function createAuditRepository(db: Kysely<Schema>) {
     },
 
     /** Newest first; `beforeSeq` pages backwards. */
-    async list(filter: { subjectType?: string; subjectId?: string; beforeSeq?: number; limit: number }) {
+    async list(filter: AuditFilter) {
       let query = db.selectFrom('audit_events').selectAll().orderBy('seq', 'desc').limit(filter.limit);
       if (filter.subjectType !== undefined) query = query.where('subject_type', '=', filter.subjectType);
       if (filter.subjectId !== undefined) query = query.where('subject_id', '=', filter.subjectId);
+      if (filter.actorId !== undefined) query = query.where('actor_id', '=', filter.actorId);
+      if (filter.event !== undefined && filter.event !== '') {
+        const pattern = `${literalLike(filter.event)}%`;
+        query = query.where(sql<boolean>`event like ${pattern} escape '\\'`);
+      }
+      if (filter.from !== undefined) query = query.where('occurred_at', '>=', filter.from);
+      if (filter.to !== undefined) query = query.where('occurred_at', '<', filter.to);
       if (filter.beforeSeq !== undefined) query = query.where('seq', '<', filter.beforeSeq);
       const rows = await query.execute();
       return rows.map((row): AuditRow => ({

@@ -1,6 +1,6 @@
 import type { Clock } from '../lib/clock.ts';
 import type { IdGenerator } from '../lib/ids.ts';
-import type { AuditRepository, AuditRow } from './audit-repository.ts';
+import type { AuditFilter, AuditRepository, AuditRow } from './audit-repository.ts';
 import type { ActorType, AuditEventName } from './events.ts';
 
 export interface Actor {
@@ -38,9 +38,8 @@ export function createAuditService(deps: { repository: AuditRepository; clock: C
       });
     },
 
-    list(
-      filter: { subjectType?: string; subjectId?: string; beforeSeq?: number; limit?: number } = {},
-    ): Promise<AuditRow[]> {
+    /** Newest first, narrowed by `filter` (see AuditFilter); at most 1000 rows, 100 unless told. */
+    list(filter: Omit<AuditFilter, 'limit'> & { limit?: number } = {}): Promise<AuditRow[]> {
       return deps.repository.list({ ...filter, limit: Math.min(filter.limit ?? 100, 1000) });
     },
   };

@@ -2,6 +2,7 @@ import type { Context } from 'koa';
 import { fieldsForConsent } from '../attributes/payloads.ts';
 import { renderConsent } from '../web/views/consent.ts';
 import { finish, formField, stringParam, type InteractionContext, type InteractionDeps } from './context.ts';
+import { shownName } from '../partners/application.ts';
 
 async function consentFields(
   interaction: InteractionContext,
@@ -50,7 +51,13 @@ export async function showConsent(ctx: Context, interaction: InteractionContext,
   ctx.body = renderConsent({
     action: interaction.action('consent'),
     csrfToken: (ctx.state as { csrfToken: string }).csrfToken,
-    client: { name: app.name, ...(app.logoUrl === null ? {} : { logoUri: app.logoUrl }) },
+    client: {
+      name: shownName(app),
+      ...(app.logoUrl === null ? {} : { logoUri: app.logoUrl }),
+      ...(app.privacyPolicyUrl === null ? {} : { policyUri: app.privacyPolicyUrl }),
+      ...(app.termsUrl === null ? {} : { tosUri: app.termsUrl }),
+      ...(app.primaryColor === null ? {} : { color: app.primaryColor }),
+    },
     fields: requested.fields,
     account: { email: requested.user.email },
     ...(previous === undefined ? {} : { previouslyShared: previous.fields }),

@@ -1,13 +1,14 @@
 import type { Context } from 'koa';
 import { renderSandboxBlocked } from '../web/views/sandbox-blocked.ts';
 import { finish, type InteractionContext } from './context.ts';
+import { shownName } from '../partners/application.ts';
 
 /** A sandbox application and a user who is not one of its testers: a page that explains, and a way back. */
 export function showSandboxBlocked(ctx: Context, interaction: InteractionContext): void {
   ctx.status = 403;
   ctx.type = 'html';
   ctx.body = renderSandboxBlocked({
-    clientName: interaction.application.name,
+    clientName: shownName(interaction.application),
     action: interaction.action('sandbox/leave'),
     csrfToken: (ctx.state as { csrfToken: string }).csrfToken,
   });

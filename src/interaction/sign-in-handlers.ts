@@ -5,12 +5,13 @@ import { renderSignIn } from '../web/views/sign-in.ts';
 import { renderSignUp, type SignUpField } from '../web/views/sign-up.ts';
 import { renderVerifyEmail } from '../web/views/verify-email.ts';
 import { finish, formField, remember, type InteractionContext, type InteractionDeps } from './context.ts';
+import { shownName } from '../partners/application.ts';
 
 type PageState = { csrfToken: string };
 
 function client(interaction: InteractionContext) {
   return {
-    name: interaction.application.name,
+    name: shownName(interaction.application),
     ...(interaction.application.logoUrl ? { logoUri: interaction.application.logoUrl } : {}),
   };
 }

@@ -9,12 +9,13 @@ import { renderVerifyChoose } from '../web/views/verify-choose.ts';
 import { renderVerifyCode, renderVerifyDocument, renderVerifyPending } from '../web/views/verify-steps.ts';
 import { finish, type InteractionContext, type InteractionDeps } from './context.ts';
 import { deferredCommunities } from './verify-state.ts';
+import { shownName } from '../partners/application.ts';
 
 /** The verify step's pages and what they share: the community asked for, and how each page is shown. */
 export type PageState = { csrfToken: string; requestId: string; files?: ReadonlyMap<string, UploadedFile> };
 
 export const client = (interaction: InteractionContext) => ({
-  name: interaction.application.name,
+  name: shownName(interaction.application),
   ...(interaction.application.logoUrl ? { logoUri: interaction.application.logoUrl } : {}),
 });
 

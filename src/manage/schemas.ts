@@ -197,3 +197,12 @@ export const productionRequestView = (request: ProductionRequest) => ({
   note: request.note,
   checklist: request.checklist,
 });
+
+export type ApplicationView = z.output<typeof applicationSchema>;
+export type OrganizationView = z.output<typeof organizationSchema>;
+export type MemberView = z.output<typeof memberSchema>;
+export type InvitationView = z.output<typeof invitationSchema>;
+export type ApiKeyView = z.output<typeof apiKeySchema>;
+export type SecretView = z.output<typeof secretSchema>;
+export type ChecklistItemView = z.output<typeof checklistItemSchema>;
+export type ProductionRequestView = z.output<typeof productionRequestSchema>;

@@ -1,5 +1,5 @@
 import type { ClientMetadata } from 'oidc-provider';
-import { responseTypes, type Application } from '../partners/application.ts';
+import { shownName, responseTypes, type Application } from '../partners/application.ts';
 import { isLoopback } from '../partners/redirect-uris.ts';
 import { vettedSettingsFor } from './vetted-client.ts';
 
@@ -24,7 +24,7 @@ export function clientMetadataFor(app: Application, secretHashes: string[]): Cli
     });
   return {
     client_id: app.clientId,
-    client_name: app.name,
+    client_name: shownName(app),
     // Never the secret itself: presented secrets are compared with the hashes (compareClientSecret, provider.ts).
     ...(app.clientType === 'public' ? {} : { client_secret: secretHashes[0] ?? 'no-live-secret' }),
     token_endpoint_auth_method: app.clientType === 'public' ? 'none' : 'client_secret_basic',

@@ -30,7 +30,8 @@ export function createVettedOidc(services: Services) {
     hooks: {
       async accountClaims(accountId) {
         const user = await services.accounts.findById(accountId);
-        if (user === undefined) return undefined;
+        // A locked account's sessions end with the lock; this closes the gap of a sign-in already under way.
+        if (user === undefined || user.locked) return undefined;
         return {
           sub: user.id,
           given_name: user.firstName,

@@ -1,4 +1,4 @@
-import type { Insertable, Kysely, Selectable } from 'kysely';
+import { sql, type Insertable, type Kysely, type Selectable } from 'kysely';
 import type { Schema } from '../storage/schema.ts';
 import type { ApplicationsTable } from '../storage/tables/oidc.ts';
 import { grantTypesFor, type Application } from './application.ts';
@@ -150,10 +150,11 @@ export function createApplicationRepository(db: Kysely<Schema>) {
       const text = filter.query?.trim() ?? '';
       if (text !== '') {
         const pattern = likePattern(text);
+        // ESCAPE: SQLite has no default escape character, so `\%` would not mean a literal `%` there.
         query = query.where((eb) =>
           eb.or(
-            (['name', 'display_name', 'client_id'] as const).map((column) =>
-              eb(eb.fn('lower', [eb.ref(column)]), 'like', eb.val(pattern)),
+            (['name', 'display_name', 'client_id'] as const).map(
+              (column) => sql<boolean>`lower(${eb.ref(column)}) LIKE ${pattern} ESCAPE '\\'`,
             ),
           ),
         );

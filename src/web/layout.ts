@@ -6,6 +6,8 @@ export interface PageOptions {
   body: HtmlValue;
   /** `narrow` (default) centres the body in a card, as sign-in pages do; `wide` is for lists such as the outbox. */
   width?: 'narrow' | 'wide';
+  /** A partner's colour (`#rrggbb`), applied from /branding/<rrggbb>.css (no inline styles under the CSP). */
+  brandColor?: string | null | undefined;
 }
 
 // The wordmark's shield: presentation only (aria-hidden), coloured from the stylesheet.
@@ -25,6 +27,11 @@ export function page(options: PageOptions): string {
         <meta name="robots" content="noindex, nofollow" />
         <title>${options.title} · Vetted</title>
         <link rel="stylesheet" href="/static/vetted.css" />
+        ${
+          options.brandColor != null &&
+          /^#[0-9a-f]{6}$/.test(options.brandColor) &&
+          html`<link rel="stylesheet" href="/branding/${options.brandColor.slice(1)}.css" />`
+        }
         <link rel="icon" href="/static/favicon.svg" type="image/svg+xml" />
       </head>
       <body>

@@ -132,6 +132,29 @@ describeEachDatabase('application lifecycle', (target: TestDatabase) => {
     });
   });
 
+  describe('search', () => {
+    it("finds an organization's applications by name or client id, wildcards taken literally", async () => {
+      const { application: literal } = await orgApp({ name: 'Shop_100%' });
+      const organizationId = literal.organizationId ?? '';
+      clock.advance(1000);
+      await services.applications.create(
+        { name: 'ShopX100', redirectUris: ['https://x.example/cb'], scopes: ['openid'], organizationId },
+        partner,
+      );
+      const found = await services.applications.search({
+        organizationId,
+        query: 'shop_100%',
+        limit: 10,
+        offset: 0,
+      });
+      expect(found.items.map((app) => app.name)).toEqual(['Shop_100%']);
+      const byId = await services.applications.search({ query: literal.clientId, limit: 10, offset: 0 });
+      expect(byId.items.map((app) => app.clientId)).toEqual([literal.clientId]);
+      const all = await services.applications.search({ organizationId, limit: 1, offset: 0 });
+      expect(all).toMatchObject({ total: 2, items: [expect.objectContaining({ name: 'ShopX100' })] });
+    });
+  });
+
   describe('administrator features', () => {
     it('enables the implicit flow before front-channel response types, and removes them with it', async () => {
       const { application } = await orgApp();

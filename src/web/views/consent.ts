@@ -5,7 +5,7 @@ import { page } from '../layout.ts';
 export interface ConsentView {
   action: string;
   csrfToken: string;
-  client: { name: string; logoUri?: string; policyUri?: string; tosUri?: string };
+  client: { name: string; logoUri?: string; policyUri?: string; tosUri?: string; color?: string };
   /** Human-readable labels of what will be released: "First name", "Military status: Veteran". */
   fields: string[];
   account: { email: string };
@@ -45,6 +45,7 @@ export function renderConsent(view: ConsentView): string {
   const added = already.length === 0 ? view.fields : view.fields.filter((item) => !already.includes(item));
   return page({
     title: `Share with ${client.name}`,
+    brandColor: client.color,
     body: html`<div class="consent__apps">${clientLogo(client, 'large')}</div>
       <h1 class="card__title">${client.name} wants to access your Vetted account</h1>
       <p class="account">

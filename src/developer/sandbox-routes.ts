@@ -1,0 +1,185 @@
+import type { Router } from '@koa/router';
+import type { Context } from 'koa';
+import type {
+  ApplicationView,
+  ChecklistItemView,
+  OrganizationView,
+  ProductionRequestView,
+} from '../manage/schemas.ts';
+import {
+  activityBody,
+  integrationBody,
+  productionBody,
+  sandboxBody,
+  type ApiCallRow,
+  type PersonaRow,
+  type TestUserRow,
+} from '../web/views/developer/application-sandbox.ts';
+import { renderAppPage, type RouteKit } from './application-pages.ts';
+import type { AppContext, TestHref } from './application-routes.ts';
+import {
+  appPath,
+  call,
+  csrfOf,
+  formField,
+  noticeOf,
+  redirectWithNotice,
+  shownError,
+  type DeveloperDeps,
+} from './context.ts';
+
+const PAGE = 50;
+
+/** An application's Sandbox, Production, Integration and Activity tabs. */
+export function sandboxRoutes(
+  router: Router,
+  deps: DeveloperDeps,
+  kit: RouteKit,
+  helpers: { context: AppContext; testHref: TestHref },
+): void {
+  const { forms, guard, csrf } = kit;
+  const base = '/developer/orgs/:orgId/apps/:clientId';
+  const ids = (org: OrganizationView, app: ApplicationView) => ({
+    organizationId: org.id,
+    clientId: app.client_id,
+  });
+
+  async function showSandbox(
+    ctx: Context,
+    org: OrganizationView,
+    app: ApplicationView,
+    extra: {
+      created?: { email: string; password: string };
+      errors?: { create?: string; add?: string };
+      email?: string;
+    } = {},
+  ) {
+    const params = ids(org, app);
+    const [personas, testUsers] = await Promise.all([
+      call<{ items: PersonaRow[] }>(ctx, deps, 'listSandboxPersonas', { params }),
+      call<{ items: TestUserRow[] }>(ctx, deps, 'listTestUsers', { params }),
+    ]);
+    const path = `${appPath(org.id, app.client_id)}/sandbox`;
+    await renderAppPage(ctx, deps, org, app, {
+      body: sandboxBody({
+        app,
+        personas: personas.items,
+        testUsers: testUsers.items,
+        communities: await deps.services.communities.list(),
+        createAction: `${path}/personas`,
+        addAction: `${path}/testers`,
+        removeAction: (userId) => `${path}/testers/${encodeURIComponent(userId)}/remove`,
+        testHref: helpers.testHref(deps, app),
+        csrfToken: csrfOf(ctx),
+        notice: noticeOf(ctx),
+        ...extra,
+      }),
+      ...(extra.errors === undefined ? {} : { status: 400 }),
+    });
+  }
+
+  router.get(`${base}/sandbox`, csrf, ...guard, async (ctx) => {
+    const { org, app } = await helpers.context(ctx);
+    await showSandbox(ctx, org, app);
+  });
+  router.post(`${base}/sandbox/personas`, ...forms, async (ctx) => {
+    const { org, app } = await helpers.context(ctx);
+    try {
+      const made = await call<{ email: string; password: string }>(ctx, deps, 'addTestUser', {
+        params: ids(org, app),
+        body: { community: formField(ctx, 'community'), outcome: formField(ctx, 'outcome') },
+      });
+      // The password is shown on this response only.
+      await showSandbox(ctx, org, app, { created: made });
+      ctx.status = 201;
+    } catch (error) {
+      await showSandbox(ctx, org, app, { errors: { create: shownError(error).message } });
+    }
+  });
+  router.post(`${base}/sandbox/testers`, ...forms, async (ctx) => {
+    const { org, app } = await helpers.context(ctx);
+    const email = formField(ctx, 'email');
+    try {
+      await call(ctx, deps, 'addTestUser', { params: ids(org, app), body: { email } });
+      redirectWithNotice(ctx, `${appPath(org.id, app.client_id)}/sandbox`, 'tester_added');
+    } catch (error) {
+      await showSandbox(ctx, org, app, { errors: { add: shownError(error).message }, email });
+    }
+  });
+  router.post(`${base}/sandbox/testers/:userId/remove`, ...forms, async (ctx) => {
+    const { org, app } = await helpers.context(ctx);
+    await call(ctx, deps, 'removeTestUser', { params: { ...ids(org, app), userId: ctx.params.userId } });
+    redirectWithNotice(ctx, `${appPath(org.id, app.client_id)}/sandbox`, 'tester_removed');
+  });
+
+  async function showProduction(ctx: Context, org: OrganizationView, app: ApplicationView, error?: string) {
+    const status = await call<{ checklist: ChecklistItemView[]; requests: ProductionRequestView[] }>(
+      ctx,
+      deps,
+      'getProductionStatus',
+      { params: ids(org, app) },
+    );
+    await renderAppPage(ctx, deps, org, app, {
+      body: productionBody({
+        app,
+        ...status,
+        requestAction: `${appPath(org.id, app.client_id)}/production/request`,
+        csrfToken: csrfOf(ctx),
+        notice: noticeOf(ctx),
+        ...(error === undefined ? {} : { error }),
+      }),
+      ...(error === undefined ? {} : { status: 400 }),
+    });
+  }
+  router.get(`${base}/production`, csrf, ...guard, async (ctx) => {
+    const { org, app } = await helpers.context(ctx);
+    await showProduction(ctx, org, app);
+  });
+  router.post(`${base}/production/request`, ...forms, async (ctx) => {
+    const { org, app } = await helpers.context(ctx);
+    try {
+      await call(ctx, deps, 'requestProduction', { params: ids(org, app) });
+      redirectWithNotice(ctx, `${appPath(org.id, app.client_id)}/production`, 'requested');
+    } catch (error) {
+      await showProduction(ctx, org, app, shownError(error).message);
+    }
+  });
+
+  router.get(`${base}/integration`, csrf, ...guard, async (ctx) => {
+    const { org, app } = await helpers.context(ctx);
+    const snippets = await call<{
+      discovery_url: string;
+      items: { language: string; title: string; code: string }[];
+    }>(ctx, deps, 'getSnippets', { params: ids(org, app) });
+    await renderAppPage(ctx, deps, org, app, {
+      body: integrationBody({ discoveryUrl: snippets.discovery_url, snippets: snippets.items }),
+    });
+  });
+
+  router.get(`${base}/activity`, csrf, ...guard, async (ctx) => {
+    const { org, app } = await helpers.context(ctx);
+    const offset = Math.max(0, Math.min(500, Number.parseInt(String(ctx.query.offset ?? '0'), 10) || 0));
+    const [calls, events] = await Promise.all([
+      call<{ items: ApiCallRow[]; total: number }>(ctx, deps, 'listApiCalls', {
+        params: ids(org, app),
+        query: { limit: PAGE, offset },
+      }),
+      call<{ items: { at: string; event: string; actor_type: string; data: Record<string, unknown> }[] }>(
+        ctx,
+        deps,
+        'listApplicationEvents',
+        { params: ids(org, app) },
+      ),
+    ]);
+    await renderAppPage(ctx, deps, org, app, {
+      body: activityBody({
+        calls: calls.items,
+        total: calls.total,
+        offset,
+        limit: PAGE,
+        href: (next) => `${appPath(org.id, app.client_id)}/activity?offset=${next}`,
+        events: events.items,
+      }),
+    });
+  });
+}

@@ -1,0 +1,326 @@
+import type { ApplicationView, ChecklistItemView, ProductionRequestView } from '../../../manage/schemas.ts';
+import { pager } from '../../console-layout.ts';
+import { button, csrfField, errorSummary, field, notice, selectField } from '../../components.ts';
+import { html, type SafeHtml } from '../../html.ts';
+import { secretOnce } from './controls.ts';
+
+export interface PersonaRow {
+  email: string;
+  password: string | null;
+  community: string;
+  outcome: string;
+  description: string;
+}
+
+export interface TestUserRow {
+  user_id: string;
+  email: string;
+  name: string;
+  community: string | null;
+  outcome: string | null;
+}
+
+const outcomes = [
+  { value: 'pass', label: 'Verified at once' },
+  { value: 'review', label: 'Goes to manual review' },
+  { value: 'reject', label: 'Rejected' },
+  { value: 'expired', label: 'Verified, but expired' },
+];
+
+export function sandboxBody(view: {
+  app: ApplicationView;
+  personas: PersonaRow[];
+  testUsers: TestUserRow[];
+  communities: { handle: string; name: string }[];
+  createAction: string;
+  addAction: string;
+  removeAction: (userId: string) => string;
+  testHref: string;
+  csrfToken: string;
+  created?: { email: string; password: string };
+  notice?: string | undefined;
+  errors?: { create?: string; add?: string };
+  email?: string;
+}): SafeHtml {
+  const enabled = view.communities.filter((community) => view.app.enabled_scopes.includes(community.handle));
+  const errors = view.errors ?? {};
+  return html`${notice(view.notice)}
+    ${view.created !== undefined && secretOnce(`Password of ${view.created.email}`, view.created.password, 'the password')}
+    ${errorSummary([
+      ...(errors.create === undefined ? [] : [{ message: errors.create, field: 'community' }]),
+      ...(errors.add === undefined ? [] : [{ message: errors.add, field: 'email' }]),
+    ])}
+    <div class="actions">
+      <a class="button button--primary" href="${view.testHref}" target="_blank" rel="noopener"
+        >Test this app</a
+      >
+      <span class="muted">Opens a sandbox sign-in in a new tab; it returns to your first redirect URI.</span>
+    </div>
+    <section class="section" aria-labelledby="personas">
+      <h2 id="personas">Ready-made test personas</h2>
+      ${
+        view.personas.length === 0
+          ? html`<p class="empty">
+              Personas appear here once an administrator enables a community for this application.
+            </p>`
+          : html`<table class="table">
+              <caption class="visually-hidden">
+                Test personas and their sign-in details
+              </caption>
+              <thead>
+                <tr>
+                  <th scope="col">Email</th>
+                  <th scope="col">Password</th>
+                  <th scope="col">Community</th>
+                  <th scope="col">Outcome</th>
+                </tr>
+              </thead>
+              <tbody>
+                ${view.personas.map(
+                  (persona) =>
+                    html`<tr>
+                      <td><code class="value">${persona.email}</code></td>
+                      <td>
+                        ${persona.password === null ? html`<span class="muted">set by your operator</span>` : html`<code class="value">${persona.password}</code>`}
+                      </td>
+                      <td>${persona.community}</td>
+                      <td>${persona.description}</td>
+                    </tr>`,
+                )}
+              </tbody>
+            </table>`
+      }
+    </section>
+    <section class="section" aria-labelledby="own-testers">
+      <h2 id="own-testers">This application's test users</h2>
+      ${
+        view.testUsers.length === 0
+          ? html`<p class="empty">None yet.</p>`
+          : html`<table class="table">
+              <caption class="visually-hidden">
+                Test users of this application
+              </caption>
+              <thead>
+                <tr>
+                  <th scope="col">Email</th>
+                  <th scope="col">Persona</th>
+                  <th scope="col"><span class="visually-hidden">Actions</span></th>
+                </tr>
+              </thead>
+              <tbody>
+                ${view.testUsers.map(
+                  (user) =>
+                    html`<tr>
+                      <td><code class="value">${user.email}</code></td>
+                      <td>
+                        ${user.community === null ? 'Existing account' : `${user.community}: ${user.outcome ?? ''}`}
+                      </td>
+                      <td>
+                        <form method="post" action="${view.removeAction(user.user_id)}">
+                          ${csrfField(view.csrfToken)}
+                          <button
+                            class="button button--secondary"
+                            type="submit"
+                            aria-label="Remove ${user.email}"
+                          >
+                            Remove
+                          </button>
+                        </form>
+                      </td>
+                    </tr>`,
+                )}
+              </tbody>
+            </table>`
+      }
+      ${
+        enabled.length > 0 &&
+        html`<form class="form" method="post" action="${view.createAction}" novalidate>
+          ${csrfField(view.csrfToken)}
+          <h3>Create a test persona</h3>
+          ${selectField({ name: 'community', label: 'Community', choices: enabled.map((c) => ({ value: c.handle, label: c.name })), error: errors.create })}
+          ${selectField({ name: 'outcome', label: 'Outcome', choices: outcomes })}
+          ${button('Create test persona')}
+        </form>`
+      }
+      <form class="form" method="post" action="${view.addAction}" novalidate>
+        ${csrfField(view.csrfToken)}
+        <h3>Add an existing account</h3>
+        ${field({ name: 'email', label: 'Email of a Vetted account', type: 'email', value: view.email, error: errors.add, verbatim: true })}
+        ${button('Add test user', { variant: 'secondary' })}
+      </form>
+    </section>`;
+}
+
+export function productionBody(view: {
+  app: ApplicationView;
+  checklist: ChecklistItemView[];
+  requests: ProductionRequestView[];
+  requestAction: string;
+  csrfToken: string;
+  notice?: string | undefined;
+  error?: string;
+}): SafeHtml {
+  const pending = view.requests.some((request) => request.status === 'pending');
+  const ready = view.checklist.every((item) => item.done);
+  return html`${notice(view.notice)}
+  ${errorSummary(view.error === undefined ? [] : [{ message: view.error }])}
+  ${
+    view.app.mode === 'production'
+      ? html`<p class="notice" role="status">
+          This application is in production: every Vetted user can sign in to it.
+        </p>`
+      : html`<p>In sandbox only test users can sign in. Before production:</p>
+          <ul class="checklist">
+            ${view.checklist.map(
+              (item) =>
+                html`<li>
+                  <span
+                    class="checklist__mark checklist__mark--${item.done ? 'done' : 'todo'}"
+                    aria-hidden="true"
+                    >${item.done ? '✓' : '✗'}</span
+                  >
+                  ${item.label}<span class="visually-hidden">: ${item.done ? 'done' : 'to do'}</span>
+                  ${item.detail !== null && html`<span class="muted"> — ${item.detail}</span>`}
+                </li>`,
+            )}
+          </ul>
+          ${
+            pending
+              ? html`<p class="notice" role="status">Your request is waiting for an administrator.</p>`
+              : html`<form method="post" action="${view.requestAction}">
+                  ${csrfField(view.csrfToken)}
+                  ${button(ready ? 'Request production mode' : 'Request production mode (checklist incomplete)')}
+                </form>`
+          }`
+  }
+  ${
+    view.requests.length > 0 &&
+    html`<section class="section" aria-labelledby="history">
+      <h2 id="history">Requests</h2>
+      <table class="table">
+        <caption class="visually-hidden">
+          Production requests
+        </caption>
+        <thead>
+          <tr>
+            <th scope="col">Asked</th>
+            <th scope="col">Decision</th>
+            <th scope="col">Note</th>
+          </tr>
+        </thead>
+        <tbody>
+          ${view.requests.map(
+            (request) =>
+              html`<tr>
+                <td>${request.requested_at.slice(0, 16).replace('T', ' ')} UTC</td>
+                <td>${request.status}</td>
+                <td>${request.note ?? ''}</td>
+              </tr>`,
+          )}
+        </tbody>
+      </table>
+    </section>`
+  }`;
+}
+
+export function integrationBody(view: {
+  discoveryUrl: string;
+  snippets: { language: string; title: string; code: string }[];
+}): SafeHtml {
+  return html`<p>Discovery URL: <code class="value">${view.discoveryUrl}</code></p>
+    <p class="muted">
+      Each snippet reads the client secret from the CLIENT_SECRET environment variable: never put it in code.
+    </p>
+    ${view.snippets.map(
+      (snippet) =>
+        html`<section class="section" aria-labelledby="snippet-${snippet.language}">
+          <h2 id="snippet-${snippet.language}">${snippet.title}</h2>
+          <pre class="code" tabindex="0" aria-label="${snippet.title} code">${snippet.code}</pre>
+        </section>`,
+    )}`;
+}
+
+export interface ApiCallRow {
+  at: string;
+  method: string;
+  endpoint: string;
+  status: number;
+  latency_ms: number;
+  error_code: string | null;
+}
+
+export function activityBody(view: {
+  calls: ApiCallRow[];
+  total: number;
+  offset: number;
+  limit: number;
+  href: (offset: number) => string;
+  events: { at: string; event: string; actor_type: string; data: Record<string, unknown> }[];
+}): SafeHtml {
+  return html`<section class="section" aria-labelledby="calls">
+      <h2 id="calls">API calls</h2>
+      <p class="muted">The last 500 calls to the token, attributes and other partner endpoints.</p>
+      ${
+        view.calls.length === 0
+          ? html`<p class="empty">No calls yet.</p>`
+          : html`<table class="table">
+              <caption class="visually-hidden">
+                Recent API calls
+              </caption>
+              <thead>
+                <tr>
+                  <th scope="col">Time (UTC)</th>
+                  <th scope="col">Endpoint</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">Latency</th>
+                  <th scope="col">Error</th>
+                </tr>
+              </thead>
+              <tbody>
+                ${view.calls.map(
+                  (call) =>
+                    html`<tr>
+                      <td class="nowrap">${call.at.slice(0, 19).replace('T', ' ')}</td>
+                      <td><code>${call.method} ${call.endpoint}</code></td>
+                      <td>${call.status}</td>
+                      <td>${call.latency_ms} ms</td>
+                      <td>${call.error_code ?? ''}</td>
+                    </tr>`,
+                )}
+              </tbody>
+            </table>`
+      }
+      ${pager({ total: view.total, offset: view.offset, limit: view.limit, href: view.href })}
+    </section>
+    <section class="section" aria-labelledby="events">
+      <h2 id="events">Changes</h2>
+      ${
+        view.events.length === 0
+          ? html`<p class="empty">No changes recorded.</p>`
+          : html`<table class="table">
+              <caption class="visually-hidden">
+                Audit events of the application
+              </caption>
+              <thead>
+                <tr>
+                  <th scope="col">Time (UTC)</th>
+                  <th scope="col">Event</th>
+                  <th scope="col">By</th>
+                  <th scope="col">Details</th>
+                </tr>
+              </thead>
+              <tbody>
+                ${view.events.map(
+                  (event) =>
+                    html`<tr>
+                      <td class="nowrap">${event.at.slice(0, 19).replace('T', ' ')}</td>
+                      <td>${event.event}</td>
+                      <td>${event.actor_type}</td>
+                      <td><code>${JSON.stringify(event.data)}</code></td>
+                    </tr>`,
+                )}
+              </tbody>
+            </table>`
+      }
+    </section>`;
+}

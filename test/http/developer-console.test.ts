@@ -1,0 +1,133 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Browser, csrfToken, registerUser, startOidcServer, type TestUser } from '../helpers/oidc.ts';
+import type { TestServer } from '../helpers/server.ts';
+
+/** The developer console's pages: who gets in, escaping, field errors, and one tenant never seeing another's. */
+describe('developer console', () => {
+  let server: TestServer;
+  const url = (path: string) => new URL(path, server.config.baseUrl);
+
+  beforeAll(async () => {
+    server = await startOidcServer();
+  });
+  afterAll(() => server.stop());
+
+  async function signedIn(user: TestUser): Promise<Browser> {
+    const browser = new Browser();
+    const form = await (await browser.request(url('/account/sign-in'))).text();
+    await browser.request(url('/account/sign-in'), {
+      form: { _csrf: csrfToken(form), email: user.email, password: user.password },
+    });
+    return browser;
+  }
+
+  async function post(browser: Browser, path: string, form: Record<string, string>, page = path) {
+    const html = await (await browser.request(url(page))).text();
+    return browser.request(url(path), { form: { _csrf: csrfToken(html), ...form } });
+  }
+
+  async function organizationOf(browser: Browser, name: string): Promise<string> {
+    const created = await post(browser, '/developer/orgs', { name }, '/developer');
+    expect(created.status).toBe(303);
+    return created.headers.get('location') ?? '';
+  }
+
+  it('sends visitors to sign in, with a way to create an account that comes back here', async () => {
+    const response = await new Browser().request(url('/developer'));
+    expect(response.status).toBe(302);
+    const signIn = response.headers.get('location') ?? '';
+    expect(signIn).toBe('/account/sign-in?next=%2Fdeveloper');
+    const page = await (await new Browser().request(url(signIn))).text();
+    expect(page).toContain('href="/account/sign-up?next=%2Fdeveloper"');
+  });
+
+  it('asks a developer with an unconfirmed email to confirm it first', async () => {
+    const browser = new Browser();
+    const form = await (await browser.request(url('/account/sign-up?next=/developer'))).text();
+    const email = `unconfirmed.${Date.now()}@example.com`;
+    const created = await browser.request(url('/account/sign-up?next=/developer'), {
+      form: {
+        _csrf: csrfToken(form),
+        email,
+        password: 'a long enough password',
+        first_name: 'Una',
+        last_name: 'Confirmed',
+      },
+    });
+    expect(created.status).toBe(303);
+    expect(created.headers.get('location')).toBe('/account/confirm-email?next=%2Fdeveloper');
+    const visit = await browser.request(url('/developer'));
+    expect(visit.headers.get('location')).toBe('/account/confirm-email?next=%2Fdeveloper');
+    const wrong = await post(
+      browser,
+      '/account/confirm-email?next=/developer',
+      { code: '000000' },
+      '/account/confirm-email',
+    );
+    expect(wrong.status).toBe(400);
+  });
+
+  it('escapes what partners type and keeps it, with the error at its field', async () => {
+    const browser = await signedIn(await registerUser(server));
+    const org = await organizationOf(browser, '<b>Bold</b> & Co');
+    const home = await (await browser.request(url(org))).text();
+    expect(home).toContain('&lt;b&gt;Bold&lt;/b&gt; &amp; Co');
+    expect(home).not.toContain('<b>Bold</b>');
+
+    const refused = await post(
+      browser,
+      `${org}/apps`,
+      {
+        name: '<script>alert(1)</script>',
+        redirect_uris: 'javascript:alert(1)',
+        client_type: 'confidential',
+      },
+      `${org}/apps/new`,
+    );
+    expect(refused.status).toBe(400);
+    const page = await refused.text();
+    expect(page).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(page).not.toContain('<script>alert(1)</script>');
+    expect(page).toMatch(/id="field-redirect_uris-error"[^>]*>[\s\S]*javascript: scheme is never allowed/);
+    expect(page).toContain('javascript:alert(1)</textarea>');
+  });
+
+  it("answers 404 on another organization's pages and forms", async () => {
+    const alice = await signedIn(await registerUser(server));
+    const org = await organizationOf(alice, 'Alice Shop');
+    const created = await post(
+      alice,
+      `${org}/apps`,
+      { name: 'Shop', redirect_uris: 'https://shop.example/cb', client_type: 'confidential' },
+      `${org}/apps/new`,
+    );
+    expect(created.status).toBe(201);
+    const appPath = /action="([^"]+)\/credentials\/rotate"/.exec(await created.text())?.[1] ?? '';
+    expect(appPath).toMatch(/^\/developer\/orgs\/[^/]+\/apps\/[0-9a-f]{32}$/);
+
+    const mallory = await signedIn(await registerUser(server));
+    const malloryOrg = await organizationOf(mallory, 'Mallory Ltd');
+    const foreignApp = appPath.replace(org, malloryOrg);
+    for (const path of [
+      org,
+      `${org}/members`,
+      `${org}/api-keys`,
+      appPath,
+      `${appPath}/credentials`,
+      foreignApp,
+    ]) {
+      expect((await mallory.request(url(path))).status, path).toBe(404);
+    }
+    const rotate = await post(
+      mallory,
+      `${foreignApp}/credentials/rotate`,
+      { overlap_hours: '0' },
+      '/developer',
+    );
+    expect(rotate.status).toBe(404);
+    const rename = await post(mallory, `${appPath}/settings`, { name: 'Mine' }, '/developer');
+    expect(rename.status).toBe(404);
+    const clientId = appPath.split('/').at(-1) ?? '';
+    expect((await server.services.applications.get(clientId)).name).toBe('Shop');
+  });
+});
