@@ -29,6 +29,7 @@ import { adminRoutes } from './admin/routes.ts';
 import { adminUserRoutes } from './admin/user-routes.ts';
 import { signUpRoutes } from './account/sign-up-routes.ts';
 import { developerRoutes } from './developer/routes.ts';
+import { createShownOnce } from './developer/shown-once.ts';
 import { MAX_UPLOAD_BYTES } from './verification/evidence/upload-check.ts';
 import { staticRoutes } from './web/static-routes.ts';
 import { renderError } from './web/views/error.ts';
@@ -115,7 +116,12 @@ export function createApp(services: Services): Koa<AppState> {
   const sessions = { accounts: services.accounts, webSessions: services.webSessions, secure };
   manageRoutes(router, services, sessions);
   signUpRoutes(router, sessions, csrfProtection({ secure }));
-  developerRoutes(router, { ...sessions, services }, csrfProtection({ secure }));
+  const shownOnce = createShownOnce({
+    box: services.consoleBox,
+    secure,
+    now: () => services.clock.now().getTime(),
+  });
+  developerRoutes(router, { ...sessions, services, shownOnce }, csrfProtection({ secure }));
   adminRoutes(router, { ...sessions, services }, csrfProtection({ secure }));
   adminUserRoutes(router, { ...sessions, services }, csrfProtection({ secure }));
   adminCommunityRoutes(router, { ...sessions, services }, csrfProtection({ secure }));

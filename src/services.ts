@@ -289,6 +289,8 @@ export function createServices(deps: ServiceDeps) {
     sweeper,
     outbox: createOutboxRepository(db),
     /** Signs cookies with a key derived from the master key, the same on every instance. */
+    /** Seals what the developer console shows once across a redirect (developer/shown-once.ts). */
+    consoleBox: createSecretBox(masterKey, 'console-shown-once'),
     cookieSigner: createCookieSigner([deriveKey(masterKey, 'cookies').toString('base64url')]),
     health: createHealth(database),
   };

@@ -18,6 +18,7 @@ import {
   appPath,
   call,
   csrfOf,
+  developer,
   formField,
   formValues,
   lines,
@@ -46,6 +47,10 @@ function settingsFieldOf(error: AppError, postLogout: string[]): SettingsField |
       return error.message.includes('privacy') ? 'privacy_policy_url' : 'terms_url';
     case 'partners.color_invalid':
       return 'primary_color';
+    case 'partners.response_type_invalid':
+    case 'partners.response_type_required':
+    case 'partners.implicit_not_enabled':
+      return 'response_types';
     case 'partners.scope_unknown':
       return 'requested_scopes';
     case 'partners.attribute_unavailable':
@@ -133,6 +138,7 @@ export function applicationRoutes(router: Router, deps: DeveloperDeps, kit: Rout
       redirect_uris: formField(ctx, 'redirect_uris'),
       post_logout_redirect_uris: formField(ctx, 'post_logout_redirect_uris'),
       requested_scopes: formValues(ctx, 'requested_scopes'),
+      response_types: formValues(ctx, 'response_types'),
       released_attributes: formValues(ctx, 'released_attributes'),
       privacy_policy_url: formField(ctx, 'privacy_policy_url'),
       terms_url: formField(ctx, 'terms_url'),
@@ -148,6 +154,8 @@ export function applicationRoutes(router: Router, deps: DeveloperDeps, kit: Rout
           redirect_uris: lines(values.redirect_uris),
           post_logout_redirect_uris: lines(values.post_logout_redirect_uris),
           requested_scopes: values.requested_scopes,
+          // Only offered once an administrator enabled the implicit flow; otherwise the code flow stays.
+          ...(app.features.implicit_flow ? { response_types: values.response_types } : {}),
           released_attributes: values.released_attributes,
           privacy_policy_url: orNull(values.privacy_policy_url),
           terms_url: orNull(values.terms_url),
@@ -196,7 +204,8 @@ export function applicationRoutes(router: Router, deps: DeveloperDeps, kit: Rout
 
   router.get(`${base}/credentials`, csrf, ...guard, async (ctx) => {
     const { org, app } = await context(ctx);
-    await showCredentials(ctx, deps, org, app);
+    const secret = deps.shownOnce.take(ctx, (await developer(ctx, deps)).id, ctx.path);
+    await showCredentials(ctx, deps, org, app, secret);
   });
   router.post(`${base}/credentials/rotate`, ...forms, async (ctx) => {
     const { org, app } = await context(ctx);
@@ -206,7 +215,10 @@ export function applicationRoutes(router: Router, deps: DeveloperDeps, kit: Rout
         params: { organizationId: org.id, clientId: app.client_id },
         body: { overlap_seconds: Number.isFinite(hours) ? hours * 3600 : undefined },
       });
-      await showCredentials(ctx, deps, org, app, rotated.client_secret);
+      const credentials = `${appPath(org.id, app.client_id)}/credentials`;
+      deps.shownOnce.stash(ctx, (await developer(ctx, deps)).id, credentials, rotated.client_secret);
+      ctx.redirect(credentials);
+      ctx.status = 303;
     } catch (error) {
       await showCredentials(ctx, deps, org, app, undefined, shownError(error).message);
       ctx.status = 400;

@@ -5,11 +5,13 @@ import { isAppError, type AppError } from '../lib/app-error.ts';
 import { invokeOperation, type OperationInput } from '../manage/invoke.ts';
 import { findOperation } from '../manage/operations.ts';
 import type { Services } from '../services.ts';
+import type { ShownOnce } from './shown-once.ts';
 import { consolePage, type ConsoleLink } from '../web/console-layout.ts';
 import type { HtmlValue } from '../web/html.ts';
 
 export interface DeveloperDeps extends AccountSessionDeps {
   services: Services;
+  shownOnce: ShownOnce;
 }
 
 type PageState = { csrfToken: string; requestId: string };

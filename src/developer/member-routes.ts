@@ -136,7 +136,9 @@ export function memberRoutes(router: Router, deps: DeveloperDeps, kit: RouteKit)
     });
   }
   router.get(`${base}/api-keys`, csrf, ...guard, async (ctx) => {
-    await showKeys(ctx, await kit.organizationOf(ctx, deps));
+    const org = await kit.organizationOf(ctx, deps);
+    const created = deps.shownOnce.take(ctx, (await developer(ctx, deps)).id, ctx.path);
+    await showKeys(ctx, org, created === undefined ? {} : { created });
   });
   router.post(`${base}/api-keys`, ...forms, async (ctx) => {
     const org = await kit.organizationOf(ctx, deps);
@@ -149,8 +151,11 @@ export function memberRoutes(router: Router, deps: DeveloperDeps, kit: RouteKit)
         params: { organizationId: org.id },
         body: { name, scopes },
       });
-      await showKeys(ctx, org, { created: created.key });
-      ctx.status = 201;
+      // Shown once, on the page this redirects to.
+      const keys = `${orgPath(org.id)}/api-keys`;
+      deps.shownOnce.stash(ctx, (await developer(ctx, deps)).id, keys, created.key);
+      ctx.redirect(keys);
+      ctx.status = 303;
     } catch (error) {
       await showKeys(ctx, org, { errors: { name: shownError(error).message }, name, scopes });
     }

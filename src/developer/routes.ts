@@ -12,8 +12,10 @@ import {
 } from '../web/views/developer/organizations.ts';
 import { applicationRoutes } from './application-routes.ts';
 import {
+  appPath,
   call,
   csrfOf,
+  developer,
   DEVELOPER_HOME,
   formField,
   formValues,
@@ -26,7 +28,6 @@ import {
   type DeveloperDeps,
 } from './context.ts';
 import { memberRoutes } from './member-routes.ts';
-import { showCredentials } from './application-pages.ts';
 
 const PAGE = 25;
 
@@ -173,9 +174,13 @@ export function developerRoutes(router: Router, deps: DeveloperDeps, csrf: Middl
           },
         },
       );
-      // The secret is shown on this response only: it is never stored in the clear.
-      await showCredentials(ctx, deps, org, created.application, created.client_secret ?? undefined);
-      ctx.status = 201;
+      // Shown once, on the page this redirects to: the secret is never stored in the clear.
+      const credentials = `${appPath(org.id, created.application.client_id)}/credentials`;
+      if (created.client_secret !== null) {
+        deps.shownOnce.stash(ctx, (await developer(ctx, deps)).id, credentials, created.client_secret);
+      }
+      ctx.redirect(credentials);
+      ctx.status = 303;
     } catch (error) {
       const shown = shownError(error);
       const field =

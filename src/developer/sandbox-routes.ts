@@ -21,6 +21,7 @@ import {
   appPath,
   call,
   csrfOf,
+  developer,
   formField,
   noticeOf,
   redirectWithNotice,
@@ -80,7 +81,10 @@ export function sandboxRoutes(
 
   router.get(`${base}/sandbox`, csrf, ...guard, async (ctx) => {
     const { org, app } = await helpers.context(ctx);
-    await showSandbox(ctx, org, app);
+    const stashed = deps.shownOnce.take(ctx, (await developer(ctx, deps)).id, ctx.path);
+    const created =
+      stashed === undefined ? undefined : (JSON.parse(stashed) as { email: string; password: string });
+    await showSandbox(ctx, org, app, created === undefined ? {} : { created });
   });
   router.post(`${base}/sandbox/personas`, ...forms, async (ctx) => {
     const { org, app } = await helpers.context(ctx);
@@ -89,9 +93,12 @@ export function sandboxRoutes(
         params: ids(org, app),
         body: { community: formField(ctx, 'community'), outcome: formField(ctx, 'outcome') },
       });
-      // The password is shown on this response only.
-      await showSandbox(ctx, org, app, { created: made });
-      ctx.status = 201;
+      // Shown once, on the page this redirects to.
+      const sandbox = `${appPath(org.id, app.client_id)}/sandbox`;
+      const shown = JSON.stringify({ email: made.email, password: made.password });
+      deps.shownOnce.stash(ctx, (await developer(ctx, deps)).id, sandbox, shown);
+      ctx.redirect(sandbox);
+      ctx.status = 303;
     } catch (error) {
       await showSandbox(ctx, org, app, { errors: { create: shownError(error).message } });
     }

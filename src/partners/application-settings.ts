@@ -94,7 +94,7 @@ export function validResponseTypes(values: readonly string[], implicitFlow: bool
     if (!implicitFlow && isFrontChannelType(match)) throw partnerErrors.implicitNotEnabled(type);
     return match;
   });
-  if (types.length === 0) throw partnerErrors.invalidResponseType('');
+  if (types.length === 0) throw partnerErrors.noResponseType();
   return types;
 }
 

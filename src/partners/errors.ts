@@ -15,6 +15,7 @@ export const partnerErrors = {
   noScopes: () => invalid('partners.scopes_required', 'At least one scope (a community handle) is required.'),
   invalidResponseType: (type: string) =>
     invalid('partners.response_type_invalid', `Response type ${JSON.stringify(type)} is not supported.`),
+  noResponseType: () => invalid('partners.response_type_required', 'Choose at least one response type.'),
   invalidDisplayName: () =>
     invalid('partners.display_name_invalid', 'The display name must be 1 to 100 characters.'),
   invalidUrl: (field: string, why: string) => invalid('partners.url_invalid', `The ${field} ${why}.`),

@@ -150,9 +150,13 @@ describeRequiring('developer console journey in Chromium', missingChromium, () =
     const clientId = (await page.locator('dt:text-is("Client ID") + dd').textContent())?.trim() ?? '';
     expect(clientId).toMatch(/^[0-9a-f]{32}$/);
     await expectAccessible(page);
-    await page.getByRole('link', { name: 'Credentials' }).click();
+    // Reloading neither registers the application again nor shows the secret again.
+    await page.reload();
     await page.getByRole('heading', { name: 'Client secrets' }).waitFor();
     expect(await page.locator('main').textContent()).not.toContain(clientSecret);
+    expect(
+      (await server.services.applications.search({ query: 'Partner Shop', limit: 10, offset: 0 })).total,
+    ).toBe(1);
 
     // Add a redirect URI and the policies' URLs; upload a logo.
     await page.getByRole('link', { name: 'Settings' }).click();

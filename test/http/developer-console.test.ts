@@ -92,6 +92,50 @@ describe('developer console', () => {
     expect(page).toContain('javascript:alert(1)</textarea>');
   });
 
+  it('offers response types once an administrator enabled the implicit flow', async () => {
+    const browser = await signedIn(await registerUser(server));
+    const org = await organizationOf(browser, 'Hybrid Co');
+    const created = await post(
+      browser,
+      `${org}/apps`,
+      { name: 'Hybrid', redirect_uris: 'https://hybrid.example/cb', client_type: 'confidential' },
+      `${org}/apps/new`,
+    );
+    const appPath = (created.headers.get('location') ?? '').replace(/\/credentials$/, '');
+    const clientId = appPath.split('/').at(-1) ?? '';
+    expect(await (await browser.request(url(appPath))).text()).not.toContain('name="response_types"');
+    await server.services.applications.setFeatures(
+      clientId,
+      { implicitFlow: true },
+      { type: 'administrator' },
+    );
+
+    const page = await (await browser.request(url(appPath))).text();
+    expect(page).toContain('name="response_types"');
+    const fields = { name: 'Hybrid', redirect_uris: 'https://hybrid.example/cb' };
+    const none = await browser.request(url(`${appPath}/settings`), {
+      form: { _csrf: csrfToken(page), ...fields },
+    });
+    expect(none.status).toBe(400);
+    expect(await none.text()).toMatch(
+      /id="field-response_types-error"[^>]*>[\s\S]*Choose at least one response type/,
+    );
+    const body = new URLSearchParams({ _csrf: csrfToken(page), ...fields });
+    body.append('response_types', 'code');
+    body.append('response_types', 'code id_token');
+    const saved = await fetch(url(`${appPath}/settings`), {
+      method: 'POST',
+      headers: { Cookie: browser.cookieHeader(), 'Content-Type': 'application/x-www-form-urlencoded' },
+      body,
+      redirect: 'manual',
+    });
+    expect(saved.status).toBe(303);
+    expect((await server.services.applications.get(clientId)).responseTypes).toEqual([
+      'code',
+      'code id_token',
+    ]);
+  });
+
   it("answers 404 on another organization's pages and forms", async () => {
     const alice = await signedIn(await registerUser(server));
     const org = await organizationOf(alice, 'Alice Shop');
@@ -101,9 +145,19 @@ describe('developer console', () => {
       { name: 'Shop', redirect_uris: 'https://shop.example/cb', client_type: 'confidential' },
       `${org}/apps/new`,
     );
-    expect(created.status).toBe(201);
-    const appPath = /action="([^"]+)\/credentials\/rotate"/.exec(await created.text())?.[1] ?? '';
+    expect(created.status).toBe(303);
+    const credentials = created.headers.get('location') ?? '';
+    const appPath = credentials.replace(/\/credentials$/, '');
     expect(appPath).toMatch(/^\/developer\/orgs\/[^/]+\/apps\/[0-9a-f]{32}$/);
+
+    // The secret survives the redirect once (sealed in a cookie), and never again: a reload shows no secret.
+    const first = await (await alice.request(url(credentials))).text();
+    const secret = /<code aria-label="Client secret">([^<]+)<\/code>/.exec(first)?.[1] ?? '';
+    expect(secret).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(alice.cookieHeader()).not.toContain(secret);
+    const again = await (await alice.request(url(credentials))).text();
+    expect(again).not.toContain(secret);
+    expect(again).not.toContain('aria-label="Client secret"');
 
     const mallory = await signedIn(await registerUser(server));
     const malloryOrg = await organizationOf(mallory, 'Mallory Ltd');

@@ -1,3 +1,4 @@
+import { responseTypes } from '../../../partners/application.ts';
 import type { ApplicationView, SecretView } from '../../../manage/schemas.ts';
 import {
   button,
@@ -18,6 +19,7 @@ export type SettingsField =
   | 'display_name'
   | 'redirect_uris'
   | 'post_logout_redirect_uris'
+  | 'response_types'
   | 'requested_scopes'
   | 'released_attributes'
   | 'privacy_policy_url'
@@ -88,6 +90,20 @@ export function settingsBody(view: {
       ${field({ name: 'display_name', label: 'Display name', value: text('display_name', app.display_name), error: errors.display_name, maxlength: 100, hint: 'Shown to users on the consent page and in Connected apps.' })}
       ${textareaField({ name: 'redirect_uris', label: 'Redirect URIs', value: text('redirect_uris', app.redirect_uris.join('\n')), error: errors.redirect_uris, hint: 'One per line, matched exactly.' })}
       ${textareaField({ name: 'post_logout_redirect_uris', label: 'Post-logout redirect URIs', value: text('post_logout_redirect_uris', app.post_logout_redirect_uris.join('\n')), error: errors.post_logout_redirect_uris, hint: 'One per line.' })}
+      ${
+        app.features.implicit_flow
+          ? checkboxes({
+              name: 'response_types',
+              legend: 'Response types',
+              hint: 'code is the authorization code flow; the others return tokens from the authorization endpoint.',
+              choices: responseTypes.map((type) => ({ value: type, label: type })),
+              checked: list('response_types', app.response_types),
+              error: errors.response_types,
+            })
+          : html`<p class="muted">
+              Response type: code (an administrator can enable the implicit and hybrid flows).
+            </p>`
+      }
       ${checkboxes({
         name: 'requested_scopes',
         legend: 'Requested communities',
