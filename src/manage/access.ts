@@ -11,7 +11,8 @@ import { manageErrors } from './errors.ts';
 export type Caller = { kind: 'user'; user: User } | { kind: 'api_key'; apiKey: AuthenticatedApiKey['key'] };
 
 /** What an operation needs: a role for people, a scope for API keys (or people only). */
-export type Requirement = { role: OrganizationRole; scope: ApiKeyScope } | { sessionOnly: true };
+export type Requirement =
+  { role: OrganizationRole; scope: ApiKeyScope } | { sessionOnly: true; role?: OrganizationRole };
 
 export function actorOf(caller: Caller): Actor {
   return caller.kind === 'user'
@@ -35,11 +36,7 @@ export async function requireOrganization(
     if (!caller.apiKey.scopes.includes(need.scope)) throw manageErrors.missingScope(need.scope);
     return;
   }
-  await organizations.requireRole(
-    organizationId,
-    caller.user.id,
-    'sessionOnly' in need ? 'viewer' : need.role,
-  );
+  await organizations.requireRole(organizationId, caller.user.id, need.role ?? 'viewer');
 }
 
 /** The organization's application, or not found (an application of another organization included). */

@@ -185,6 +185,10 @@ describe('management API', () => {
       status: 403,
       body: { error: 'partners.forbidden' },
     });
+    expect(await asCarol.call('GET', `/organizations/${aliceOrg}/api-keys`)).toMatchObject({
+      status: 403,
+      body: { error: 'partners.forbidden' },
+    });
   });
 
   it('takes a logo as PNG, JPEG or SVG and serves the re-encoded PNG', async () => {

@@ -14,7 +14,7 @@ export const apiKeyOperations: Operation[] = [
     path: '/organizations/{organizationId}/api-keys',
     tag: 'API keys',
     summary: "The organization's API keys (never the keys themselves)",
-    access: { sessionOnly: true },
+    access: { sessionOnly: true, role: 'admin' },
     params: org,
     response: z.object({ items: z.array(apiKeySchema) }),
     async handle({ services, params }) {
@@ -27,7 +27,7 @@ export const apiKeyOperations: Operation[] = [
     path: '/organizations/{organizationId}/api-keys',
     tag: 'API keys',
     summary: 'Creates an API key with scopes (admins only); the key is in this response only',
-    access: { sessionOnly: true },
+    access: { sessionOnly: true, role: 'admin' },
     params: org,
     body: z.object({ name: z.string().max(200), scopes: z.array(z.enum(apiKeyScopes)).min(1) }),
     status: 201,
@@ -46,7 +46,7 @@ export const apiKeyOperations: Operation[] = [
     path: '/organizations/{organizationId}/api-keys/{apiKeyId}',
     tag: 'API keys',
     summary: 'Revokes an API key at once (admins only)',
-    access: { sessionOnly: true },
+    access: { sessionOnly: true, role: 'admin' },
     params: org.extend({ apiKeyId: z.string().max(100) }),
     status: 204,
     async handle({ caller, services, params }) {
