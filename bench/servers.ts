@@ -72,9 +72,9 @@ export async function startReference(): Promise<
 }
 
 /** Vetted as an operator runs it: its own process, a fresh SQLite data folder, quiet logs. */
-export async function startVetted(): Promise<
-  BenchServer & { env: NodeJS.ProcessEnv; vetted: (args: string[]) => Promise<string> }
-> {
+export async function startVetted(
+  extraEnv: Record<string, string> = {},
+): Promise<BenchServer & { env: NodeJS.ProcessEnv; vetted: (args: string[]) => Promise<string> }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'vetted-bench-'));
   const probe = await startFloorServer();
   const port = new URL(probe.url).port;
@@ -86,6 +86,7 @@ export async function startVetted(): Promise<
     VETTED_PORT: port,
     VETTED_BASE_URL: `http://127.0.0.1:${port}`,
     VETTED_LOG_LEVEL: 'warn',
+    ...extraEnv,
   };
   const vetted = async (args: string[]) =>
     (await promisify(execFile)(process.execPath, [vettedBin, ...args], { env })).stdout;

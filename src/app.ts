@@ -15,6 +15,7 @@ import { devRoutes } from './http/routes/dev.ts';
 import { healthRoutes } from './http/routes/health.ts';
 import { jwksRoutes } from './http/routes/jwks.ts';
 import { policiesRoutes } from './http/routes/policies.ts';
+import { documentRoutes } from './http/routes/documents.ts';
 import { securityHeaders } from './http/security-headers.ts';
 import type { AppState } from './http/state.ts';
 import { interactionRoutes } from './interaction/routes.ts';
@@ -26,6 +27,7 @@ import type { Services } from './services.ts';
 import { reviewRoutes } from './review/routes.ts';
 import { adminCommunityRoutes } from './admin/community-routes.ts';
 import { adminRoutes } from './admin/routes.ts';
+import { passbackTokenRoutes } from './admin/passback-routes.ts';
 import { adminUserRoutes } from './admin/user-routes.ts';
 import { signUpRoutes } from './account/sign-up-routes.ts';
 import { developerRoutes } from './developer/routes.ts';
@@ -125,6 +127,20 @@ export function createApp(services: Services): Koa<AppState> {
   adminRoutes(router, { ...sessions, services }, csrfProtection({ secure }));
   adminUserRoutes(router, { ...sessions, services }, csrfProtection({ secure }));
   adminCommunityRoutes(router, { ...sessions, services }, csrfProtection({ secure }));
+  passbackTokenRoutes(
+    router,
+    {
+      ...sessions,
+      services,
+      shownOnce: createShownOnce({
+        box: services.consoleBox,
+        secure,
+        now: () => services.clock.now().getTime(),
+        path: '/admin',
+      }),
+    },
+    csrfProtection({ secure }),
+  );
   logoRoutes(router, { logos: services.applicationLogos });
   brandingRoutes(router);
   accountRoutes(
@@ -134,6 +150,8 @@ export function createApp(services: Services): Koa<AppState> {
       verification: services.verification,
       communities: services.communities,
       documentCount: async (id) => (await services.documents.listForVerification(id)).length,
+      documentAccesses: async (userId) =>
+        (await services.documentPassback.accessesForUser(userId, { limit: 50, offset: 0 })).items,
     },
     csrfProtection({ secure }),
   );
@@ -157,6 +175,7 @@ export function createApp(services: Services): Koa<AppState> {
     communities: services.communities,
     hasher: services.hasher,
   });
+  documentRoutes(router, { passback: services.documentPassback });
   if (config.env === 'development') devRoutes(router, { outbox: services.outbox });
 
   app.use(metrics.middleware);

@@ -16,7 +16,10 @@ export interface RunningServer {
   readonly url: string;
   readonly server: Server;
   readonly services: Services;
-  /** Stops accepting, lets in-flight requests finish (bounded by the shutdown timeout), closes the database. */
+  /**
+   * Stops accepting, lets in-flight requests finish (bounded by the shutdown timeout), closes the services'
+   * own connections (Redis) and the database.
+   */
   stop(): Promise<void>;
 }
 
@@ -31,6 +34,7 @@ export async function startServer(
   const database = await openDatabase(config.database, (error) => {
     logger.error({ err: error }, 'database error');
   });
+  let opened: Services | undefined;
   try {
     const applied = await migrateToLatest(database);
     if (applied.length > 0) logger.info({ applied }, 'migrations applied');
@@ -42,6 +46,7 @@ export async function startServer(
       logger,
       masterKey,
     });
+    opened = services;
     await services.keys.ensureKeys();
     services.sweeper.start();
     const handle = createApp(services).callback();
@@ -58,6 +63,7 @@ export async function startServer(
       stop: () => stopServer(server, services, () => database.close(), config.shutdownTimeoutMs, logger),
     };
   } catch (error) {
+    await opened?.close();
     await database.close();
     throw error;
   }
@@ -94,5 +100,6 @@ async function stopServer(
   }
   clearTimeout(timer);
   await services.sweeper.stop();
+  await services.close();
   await closeDatabase();
 }

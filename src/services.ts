@@ -9,6 +9,7 @@ import { createAttributeService } from './attributes/attribute-service.ts';
 import { createAuditRepository } from './audit/audit-repository.ts';
 import { createAuditService } from './audit/audit-service.ts';
 import type { Config } from './config/load.ts';
+import { composeDocumentPassback } from './documents/compose.ts';
 import { createCookieSigner } from './keys/cookie-signer.ts';
 import { createSecretBox, deriveKey } from './keys/secret-box.ts';
 import { createSigningKeyRepository } from './keys/signing-key-repository.ts';
@@ -36,6 +37,13 @@ import { createProductionRequestService } from './partners/production-requests.t
 import { createTestUserRepository } from './partners/test-user-repository.ts';
 import { createTestUserService } from './partners/test-users.ts';
 import { createDatabaseRateLimiter } from './rate-limits/database-rate-limiter.ts';
+import { createDatabaseSlidingWindow } from './rate-limits/database-sliding-window.ts';
+import {
+  closeRedisClient,
+  createRedisClient,
+  createRedisSlidingWindow,
+} from './rate-limits/redis-sliding-window.ts';
+import type { SlidingWindowLimiter } from './rate-limits/sliding-window.ts';
 import { createBlobStore } from './storage/blobs.ts';
 import type { Database } from './storage/database.ts';
 import { pendingMigrations } from './storage/migrate.ts';
@@ -219,7 +227,14 @@ export function createServices(deps: ServiceDeps) {
     clock,
     ids,
   });
-  const attributes = createAttributeService({ accounts, applications, verification, clock });
+  const attributes = createAttributeService({
+    accounts,
+    applications,
+    verification,
+    clock,
+    // New document tokens on each v3 call for applications with document passback (SPEC §7).
+    documentTokens: (input) => documentPassback.issueDocumentTokens(input),
+  });
   const roles = createRoleService({ db, audit, clock });
   const webSessions = createWebSessionService({
     db,
@@ -229,6 +244,28 @@ export function createServices(deps: ServiceDeps) {
   });
   const oidcModels = createModelRepository(db);
   const consents = createConsentService({ models: oidcModels, audit, clock });
+  // The per-document limit of document passback, shared by every instance: the one place to pick its store.
+  // Redis when VETTED_REDIS_URL is set (stamped with the injected clock, like the database store), else the
+  // database. The database store is pruned either way: it may hold events from before Redis was configured.
+  const redis = config.redisUrl === undefined ? undefined : createRedisClient(config.redisUrl, logger);
+  const databaseSlidingWindows = createDatabaseSlidingWindow(db, clock);
+  const slidingWindows: SlidingWindowLimiter =
+    redis === undefined
+      ? databaseSlidingWindows
+      : createRedisSlidingWindow(redis, { now: () => clock.now().getTime() });
+  const documentPassback = composeDocumentPassback({
+    db,
+    config,
+    masterKey,
+    applications,
+    verification,
+    documents,
+    oidcModels,
+    slidingWindows,
+    audit,
+    clock,
+    ids,
+  });
   const accountAdmin = createAccountAdmin({
     users: createUserRepository(db),
     endWebSessions: (userId) => webSessions.destroyForUser(userId),
@@ -253,6 +290,10 @@ export function createServices(deps: ServiceDeps) {
       // Verifications read as unverified from the moment they expire; this records (and audits) it.
       { name: 'verifications_expired', run: () => verification.expireDue() },
       { name: 'application_secrets', run: (now) => applications.sweepExpiredSecrets(now) },
+      // Document images past their retention (VETTED_DOCUMENT_RETENTION_DAYS); their rows stay, marked purged.
+      { name: 'document_retention', run: (now) => documentPassback.purgeDue(new Date(now)) },
+      // Old events of sliding-window limits: longer than any window in use.
+      { name: 'sliding_windows', run: () => databaseSlidingWindows.prune(HOUR_MS) },
     ],
   });
   return {
@@ -268,6 +309,7 @@ export function createServices(deps: ServiceDeps) {
     review,
     verificationAdmin,
     documents,
+    documentPassback,
     emailRules,
     rosters,
     registries,
@@ -293,6 +335,10 @@ export function createServices(deps: ServiceDeps) {
     consoleBox: createSecretBox(masterKey, 'console-shown-once'),
     cookieSigner: createCookieSigner([deriveKey(masterKey, 'cookies').toString('base64url')]),
     health: createHealth(database),
+    /** Closes what the services opened themselves (the Redis connection); the database is the caller's. */
+    async close(): Promise<void> {
+      if (redis !== undefined) await closeRedisClient(redis);
+    },
   };
 }
 

@@ -8,7 +8,7 @@ import type { VerificationService } from '../verification/verification-service.t
 import { renderConnectedApps } from '../web/views/connected-apps.ts';
 import { requireSignIn } from './routes.ts';
 import { currentUser, type AccountSessionDeps } from './session.ts';
-import { shownName } from '../partners/application.ts';
+import { sharedDocumentFields, shownName } from '../partners/application.ts';
 
 export interface ConnectedAppsDeps extends AccountSessionDeps {
   consents: ConsentService;
@@ -37,13 +37,16 @@ export function connectedAppsRoutes(router: Router, deps: ConnectedAppsDeps, csr
         name: shownName(app),
         ...(app.logoUrl === null ? {} : { logoUri: app.logoUrl }),
         since: connected.since,
-        fields: fieldsForConsent({
-          user,
-          scopes: connected.scopes,
-          communities,
-          releasedAttributes: app.releasedAttributes,
-          now,
-        }),
+        fields: [
+          ...fieldsForConsent({
+            user,
+            scopes: connected.scopes,
+            communities,
+            releasedAttributes: app.releasedAttributes,
+            now,
+          }),
+          ...sharedDocumentFields(app),
+        ],
       });
     }
     ctx.type = 'html';

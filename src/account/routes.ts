@@ -6,7 +6,7 @@ import { isAppError } from '../lib/app-error.ts';
 import type { CommunityService } from '../verification/community-service.ts';
 import { reasonLabel } from '../verification/review-reasons.ts';
 import type { VerificationService } from '../verification/verification-service.ts';
-import { renderMyVerifications } from '../web/views/my-verifications.ts';
+import { renderMyVerifications, type DocumentAccessItem } from '../web/views/my-verifications.ts';
 import { renderSignIn } from '../web/views/sign-in.ts';
 import { currentUser, safeNext, signInBrowser, signOutBrowser, type AccountSessionDeps } from './session.ts';
 
@@ -15,6 +15,8 @@ export interface AccountRouteDeps extends AccountSessionDeps {
   communities: CommunityService;
   /** How many documents each verification keeps. */
   documentCount(verificationId: string): Promise<number>;
+  /** The latest fetches of the user's document images by applications (document passback). */
+  documentAccesses?(userId: string): Promise<DocumentAccessItem[]>;
 }
 
 const HOME = '/account/verifications';
@@ -103,6 +105,9 @@ export function accountRoutes(router: Router, deps: AccountRouteDeps, csrf: Midd
       signOutAction: '/account/sign-out',
       deleteAction: (id) => `${HOME}/${encodeURIComponent(id)}/delete`,
       ...(ctx.query.deleted === '1' ? { notice: 'The verification and its documents were deleted.' } : {}),
+      ...(deps.documentAccesses === undefined
+        ? {}
+        : { documentAccesses: await deps.documentAccesses(user.id) }),
       items: await Promise.all(
         verifications.map(async (item) => {
           const reason = reasonLabel(item.reasonCode);

@@ -2,6 +2,7 @@ import type { AccountService } from '../accounts/account-service.ts';
 import type { Clock } from '../lib/clock.ts';
 import type { ApplicationService } from '../partners/application-service.ts';
 import type { VerificationService } from '../verification/verification-service.ts';
+import { withDocumentTokens, type DocumentTokenIssuer } from './document-tokens.ts';
 import { buildV2, buildV3, type V2Payload, type V3Payload } from './payloads.ts';
 import type { ReleaseInput } from './release.ts';
 
@@ -9,6 +10,8 @@ import type { ReleaseInput } from './release.ts';
 export interface AttributeGrant {
   accountId: string;
   clientId: string;
+  /** The OAuth grant the token was issued under: document tokens are bound to it. */
+  grantId?: string | undefined;
   scopes: string[];
   eid: string | undefined;
 }
@@ -19,6 +22,8 @@ export function createAttributeService(deps: {
   applications: ApplicationService;
   verification: VerificationService;
   clock: Clock;
+  /** Document passback: new document tokens for each v3 call (documents/passback-service.ts). */
+  documentTokens?: DocumentTokenIssuer;
 }) {
   async function releaseInput(grant: AttributeGrant): Promise<ReleaseInput | undefined> {
     const now = deps.clock.now();
@@ -47,7 +52,11 @@ export function createAttributeService(deps: {
   return {
     async v3(grant: AttributeGrant): Promise<V3Payload | undefined> {
       const input = await releaseInput(grant);
-      return input === undefined ? undefined : buildV3(input);
+      if (input === undefined) return undefined;
+      const payload = buildV3(input);
+      return deps.documentTokens === undefined
+        ? payload
+        : withDocumentTokens(payload, grant, deps.documentTokens);
     },
     async v2(grant: AttributeGrant): Promise<V2Payload | undefined> {
       const input = await releaseInput(grant);

@@ -33,7 +33,11 @@ export async function withServices<T>(
       logger,
       masterKey,
     });
-    return await run(services, applied);
+    try {
+      return await run(services, applied);
+    } finally {
+      await services.close();
+    }
   } finally {
     await database.close();
   }

@@ -153,6 +153,16 @@ describe('loadConfig', () => {
     expect(problemsOf({ VETTED_MAIL_FROM: 'a@b.c\nBcc: x@y.z' })[0]).toMatch(/^VETTED_MAIL_FROM: /);
   });
 
+  it('shares rate-limit counters through Redis when configured, else keeps them in the database', () => {
+    expect(loadConfig({}, cwd).redisUrl).toBeUndefined();
+    expect(loadConfig({ VETTED_REDIS_URL: ' rediss://u:p@cache.example.com:6380/2 ' }, cwd).redisUrl).toBe(
+      'rediss://u:p@cache.example.com:6380/2',
+    );
+    expect(problemsOf({ VETTED_REDIS_URL: 'cache.example.com:6379' })).toEqual([
+      'VETTED_REDIS_URL: must be a redis:// or rediss:// URL, e.g. redis://:password@redis.example.com:6379/0 (got "cache.example.com:6379")',
+    ]);
+  });
+
   it('hides secrets when described', () => {
     const config = loadConfig(
       {
@@ -160,11 +170,14 @@ describe('loadConfig', () => {
         VETTED_DATABASE_URL: 'postgres://vetted:hunter2@db/vetted',
         VETTED_METRICS_TOKEN: 'a-metrics-token-1234',
         VETTED_SMTP_URL: 'smtp://mailer:smtp-hunter3@mail.example.com:587',
+        VETTED_REDIS_URL: 'redis://:redis-hunter4@cache.example.com:6379/0',
       },
       cwd,
     );
     const text = JSON.stringify(describeConfig(config));
     expect(text).not.toContain('smtp-hunter3');
+    expect(text).not.toContain('redis-hunter4');
+    expect(text).toContain('cache.example.com:6379');
     expect(text).toContain('mail.example.com:587');
     expect(text).not.toContain(strongKey);
     expect(text).not.toContain('hunter2');

@@ -32,6 +32,17 @@ export interface Config {
   mail: MailConfig;
   refreshTokenReuseSeconds: number;
   blobStore: { kind: 'local'; folder: string } | { kind: 'database' };
+  /** Document passback (documents/passback-service.ts). */
+  documentPassback: {
+    tokenTtlSeconds: number;
+    refreshMaxAgeDays: number;
+    /** Fetches of one document's images allowed in any 60 s (the sliding-window rate limit). */
+    fetchesPerMinute: number;
+    /** Days after the review decision before document images are purged; undefined: kept. */
+    retentionDays: number | undefined;
+  };
+  /** redis:// or rediss:// URL for shared rate-limit counters; when absent they live in the database. */
+  redisUrl: string | undefined;
 }
 
 /** Thrown when the environment does not describe a valid configuration; each problem names its key. */
@@ -106,11 +117,18 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     metricsToken: settings.VETTED_METRICS_TOKEN,
     mail: Object.freeze({ smtpUrl: settings.VETTED_SMTP_URL, from: settings.VETTED_MAIL_FROM }),
     refreshTokenReuseSeconds: settings.VETTED_REFRESH_TOKEN_REUSE_SECONDS,
+    documentPassback: Object.freeze({
+      tokenTtlSeconds: settings.VETTED_DOCUMENT_TOKEN_TTL_SECONDS,
+      refreshMaxAgeDays: settings.VETTED_DOCUMENT_TOKEN_REFRESH_MAX_AGE_DAYS,
+      fetchesPerMinute: settings.VETTED_DOCUMENT_FETCHES_PER_MINUTE,
+      retentionDays: settings.VETTED_DOCUMENT_RETENTION_DAYS,
+    }),
     blobStore: Object.freeze(
       settings.VETTED_BLOB_STORE === 'database'
         ? { kind: 'database' as const }
         : { kind: 'local' as const, folder: resolve(dataDir, 'blobs') },
     ),
+    redisUrl: settings.VETTED_REDIS_URL,
   });
 }
 
@@ -175,6 +193,7 @@ export function describeConfig(config: Config): Record<string, unknown> {
       ...config.mail,
       smtpUrl: config.mail.smtpUrl === undefined ? undefined : maskPassword(config.mail.smtpUrl),
     },
+    redisUrl: config.redisUrl === undefined ? undefined : maskPassword(config.redisUrl),
   };
 }
 

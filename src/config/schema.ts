@@ -41,6 +41,13 @@ const smtpUrl = z
     message: 'must be an smtp:// or smtps:// URL, e.g. smtp://user:pass@mail.example.com:587',
   });
 
+const redisUrl = z
+  .string()
+  .trim()
+  .refine((value) => URL.canParse(value) && /^rediss?:$/.test(new URL(value).protocol), {
+    message: 'must be a redis:// or rediss:// URL, e.g. redis://:password@redis.example.com:6379/0',
+  });
+
 export const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 export const configSchema = z.object({
@@ -143,6 +150,31 @@ export const configSchema = z.object({
     .default('local')
     .describe(
       'Where uploaded evidence (document images) is kept, always encrypted with the master key: `local` is the folder `<VETTED_DATA_DIR>/blobs`; `database` keeps it in the database, for several instances sharing one PostgreSQL.',
+    ),
+  VETTED_REDIS_URL: redisUrl
+    .optional()
+    .describe(
+      "Redis server for the rate limits that several instances must share (the document-image limit): `redis://user:pass@host:6379/0`, or `rediss://…` for TLS. When unset, those counters live in the database, just as correct at more database load. While Redis is unreachable, the requests it limits are refused (HTTP 503 `rate_limit.unavailable`) rather than let through unlimited. Instances must keep their clocks in sync (NTP): each event is stamped with its instance's time.",
+    ),
+  VETTED_DOCUMENT_TOKEN_TTL_SECONDS: integer(60, 30 * 86_400)
+    .default(86_400)
+    .describe(
+      'Document passback: how long a document token handed out with the attributes (or by a refresh) can fetch its image. Default one day.',
+    ),
+  VETTED_DOCUMENT_TOKEN_REFRESH_MAX_AGE_DAYS: integer(1, 3650)
+    .default(90)
+    .describe(
+      'Document passback: up to how many days after it was issued a document token, expired or not, can still be exchanged for a new one at `/api/public/v3/document_tokens/refresh` (while the grant stands and the document exists).',
+    ),
+  VETTED_DOCUMENT_FETCHES_PER_MINUTE: integer(1, 100_000)
+    .default(2)
+    .describe(
+      "Document passback: how many images of one document may be fetched in any 60 seconds, by all of its tokens and all instances together (ID.me's limit is 2). Past it the answer is 429 with `Retry-After`.",
+    ),
+  VETTED_DOCUMENT_RETENTION_DAYS: integer(1, 36_500)
+    .optional()
+    .describe(
+      'When set, the images of identity documents are purged this many days after the review decision (their records stay for the audit trail, and document tokens answer 410). When unset, they are kept while the verification is valid and purged once it has expired or been revoked (rejected verifications keep theirs for reviewers). Deleting a verification or an account always deletes its images.',
     ),
   VETTED_REFRESH_TOKEN_REUSE_SECONDS: integer(0, 300)
     .default(30)

@@ -15,12 +15,12 @@ interface Stashed {
  * redirect after the POST that made it — so that reloading the page never makes a second one — in a cookie
  * sealed with a server key (AES-256-GCM, bound to the user), for 5 minutes, read once by the page at `path`.
  */
-export function createShownOnce(deps: { box: SecretBox; secure: boolean; now: () => number }) {
+export function createShownOnce(deps: { box: SecretBox; secure: boolean; now: () => number; path?: string }) {
   const options = (expires: Date) => ({
     httpOnly: true,
     sameSite: 'strict' as const,
     secure: deps.secure,
-    path: '/developer',
+    path: deps.path ?? '/developer',
     expires,
     overwrite: true,
   });

@@ -2,7 +2,7 @@ import type { Context } from 'koa';
 import { fieldsForConsent } from '../attributes/payloads.ts';
 import { renderConsent } from '../web/views/consent.ts';
 import { finish, formField, stringParam, type InteractionContext, type InteractionDeps } from './context.ts';
-import { shownName } from '../partners/application.ts';
+import { sharedDocumentFields, shownName } from '../partners/application.ts';
 
 async function consentFields(
   interaction: InteractionContext,
@@ -26,7 +26,7 @@ async function consentFields(
     eid: stringParam(interaction.params, 'eid'),
     now: new Date(),
   });
-  return { user, fields };
+  return { user, fields: [...fields, ...sharedDocumentFields(interaction.application)] };
 }
 
 /** The consent page: the application, and exactly the fields it will receive. */

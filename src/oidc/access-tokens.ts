@@ -4,6 +4,8 @@ import type { ModelRepository } from './model-repository.ts';
 export interface AccessTokenInfo {
   accountId: string;
   clientId: string;
+  /** The grant it was issued under (oidc-provider's Grant id). */
+  grantId: string | undefined;
   scopes: string[];
   eid: string | undefined;
   /** The JWK thumbprint the token is bound to with DPoP, when it is. */
@@ -20,6 +22,7 @@ interface StoredAccessToken {
   exp?: unknown;
   accountId?: unknown;
   clientId?: unknown;
+  grantId?: unknown;
   scope?: unknown;
   jkt?: unknown;
   extra?: { eid?: unknown };
@@ -63,6 +66,7 @@ export async function findAccessToken(
   return {
     accountId: token.accountId,
     clientId: token.clientId,
+    grantId: typeof token.grantId === 'string' ? token.grantId : undefined,
     scopes: typeof token.scope === 'string' ? token.scope.split(' ').filter((scope) => scope !== '') : [],
     eid: typeof eid === 'string' ? eid : undefined,
     dpopJkt: typeof token.jkt === 'string' ? token.jkt : undefined,

@@ -58,6 +58,11 @@ export interface Application {
   firstAuthorizedAt: Date | null;
 }
 
+/** What users are told the application receives besides attributes, in plain words (document passback). */
+export function sharedDocumentFields(application: Pick<Application, 'documentPassback'>): string[] {
+  return application.documentPassback ? ['Images of the front and back of your identity document'] : [];
+}
+
 /** The name users see. */
 export function shownName(application: Pick<Application, 'name' | 'displayName'>): string {
   return application.displayName ?? application.name;

@@ -7,6 +7,7 @@ import { verifications } from './migrations/0004-verifications.ts';
 import { verificationEngine } from './migrations/0005-verification-engine.ts';
 import { partners } from './migrations/0006-partners.ts';
 import { consoleColumns } from './migrations/0007-console.ts';
+import { documentPassback } from './migrations/0008-document-passback.ts';
 
 /** Every migration's name, in order. Names never change once released. */
 export const migrationNames = [
@@ -17,6 +18,7 @@ export const migrationNames = [
   '0005-verification-engine',
   '0006-partners',
   '0007-console',
+  '0008-document-passback',
 ] as const;
 
 /** Every migration, in order. */
@@ -29,6 +31,7 @@ function migrations(database: Database): Record<string, Migration> {
     '0005-verification-engine': verificationEngine(database.dialect),
     '0006-partners': partners,
     '0007-console': consoleColumns,
+    '0008-document-passback': documentPassback,
   };
 }
 

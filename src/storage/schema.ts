@@ -1,5 +1,6 @@
 import type { Generated } from 'kysely';
 import type { AccountTables } from './tables/accounts.ts';
+import type { DocumentTables } from './tables/documents.ts';
 import type { OidcTables } from './tables/oidc.ts';
 import type { PartnerTables } from './tables/partners.ts';
 import type { VerificationTables } from './tables/verifications.ts';
@@ -41,4 +42,4 @@ export interface FoundationTables {
 
 /** Every table: each domain declares its own in tables/<domain>.ts. */
 export interface Schema
-  extends FoundationTables, AccountTables, OidcTables, VerificationTables, PartnerTables {}
+  extends FoundationTables, AccountTables, OidcTables, VerificationTables, PartnerTables, DocumentTables {}

@@ -23,6 +23,7 @@ describeRequiring('verification journey in Chromium', missingChromium, () => {
   let partner: PartnerSite;
   let app: TestApp;
   let chromium: Browser;
+  let apiToken: string;
   const contexts: BrowserContext[] = [];
   const reviewer = { email: `reviewer.${Date.now()}@vetted.example`, password: 'a reviewer password' };
 
@@ -41,6 +42,14 @@ describeRequiring('verification journey in Chromium', missingChromium, () => {
       lastName: 'Reviewer',
     });
     await server.services.roles.grant(staff.id, 'reviewer', { type: 'operator' });
+    // The partner receives images of the document (issue 6): passback enabled, an API token provisioned.
+    await server.services.applications.setFeatures(
+      app.clientId,
+      { documentPassback: true },
+      { type: 'operator' },
+    );
+    apiToken = (await server.services.documentPassback.provisionApiToken(app.clientId, { type: 'operator' }))
+      .token;
     chromium = await launchChromium();
   });
   afterEach(async () => {
@@ -124,7 +133,9 @@ describeRequiring('verification journey in Chromium', missingChromium, () => {
     await page.getByRole('heading', { name: 'We’re reviewing your document' }).waitFor();
     await page.getByRole('button', { name: 'Return to Partner Shop' }).click();
     await page.getByRole('button', { name: 'Allow' }).waitFor();
-    expect(await page.getByRole('listitem').allTextContents()).toContain('Military status: not verified');
+    const consented = await page.getByRole('listitem').allTextContents();
+    expect(consented).toContain('Military status: not verified');
+    expect(consented).toContain('Images of the front and back of your identity document');
     await page.getByRole('button', { name: 'Allow' }).click();
     await page.waitForURL((url) => url.origin === partner.origin);
     const callback = new URL(page.url());
@@ -143,7 +154,7 @@ describeRequiring('verification journey in Chromium', missingChromium, () => {
         await fetch(new URL('/api/public/v3/attributes.json', server.config.baseUrl), {
           headers: { Authorization: `Bearer ${String(accessToken)}` },
         })
-      ).json()) as { status: unknown };
+      ).json()) as { status: unknown; attributes: { handle: string; value: unknown }[] };
     expect((await attributes(token.body.access_token)).status).toEqual([
       { group: 'military', subgroups: [], verified: false },
     ]);
@@ -176,9 +187,25 @@ describeRequiring('verification journey in Chromium', missingChromium, () => {
       client_id: app.clientId,
       client_secret: app.clientSecret,
     });
-    expect((await attributes(refreshed.body.access_token)).status).toEqual([
-      { group: 'military', subgroups: ['Veteran'], verified: true },
-    ]);
+    const verified = await attributes(refreshed.body.access_token);
+    expect(verified.status).toEqual([{ group: 'military', subgroups: ['Veteran'], verified: true }]);
+
+    // Document passback: the front of the uploaded scan, at 300x200 (1200x900 fits as 267x200), one side only.
+    const passback = verified.attributes.find((item) => item.handle === 'document_tokens')?.value as
+      { front: string | null; back: string | null } | undefined;
+    expect(passback).toMatchObject({ front: expect.stringMatching(/^vdt_/), back: null });
+    const frontImage = await fetch(
+      new URL(
+        `/api/public/v3/documents/${passback?.front ?? ''}?${new URLSearchParams({ token: apiToken, size: '300x200' }).toString()}`,
+        server.config.baseUrl,
+      ),
+      { method: 'POST' },
+    );
+    expect(frontImage.status).toBe(200);
+    expect(frontImage.headers.get('content-type')).toBe('image/jpeg');
+    expect(frontImage.headers.get('cache-control')).toBe('no-store');
+    const fetched = await sharp(Buffer.from(await frontImage.arrayBuffer())).metadata();
+    expect([fetched.width, fetched.height]).toEqual([267, 200]);
     const mail = await server.services.outbox.listRecent(50);
     expect(
       mail.some((message) => message.to === email && /military status is verified/i.test(message.subject)),

@@ -18,6 +18,15 @@ export interface MyVerificationItem {
   documentCount: number;
 }
 
+export interface DocumentAccessItem {
+  at: Date;
+  applicationName: string;
+  side: string;
+  size: string | null;
+  /** `served`, or why it was refused (`rate_limited`, `expired_token`, …) */
+  outcome: string;
+}
+
 export interface MyVerificationsView {
   email: string;
   items: readonly MyVerificationItem[];
@@ -25,6 +34,8 @@ export interface MyVerificationsView {
   deleteAction: (id: string) => string;
   signOutAction: string;
   notice?: string;
+  /** Who fetched images of the user's documents through document passback, newest first. */
+  documentAccesses?: readonly DocumentAccessItem[];
 }
 
 const statusLabels: Record<string, string> = {
@@ -131,6 +142,43 @@ export function renderMyVerifications(view: MyVerificationsView): string {
                 given, but see you as not verified from then on.
               </p>`
       }
+      ${documentAccesses(view.documentAccesses ?? [])}
     </div>`,
   });
+}
+
+function documentAccesses(items: readonly DocumentAccessItem[]) {
+  return html`<section class="section" aria-labelledby="document-accesses">
+    <h2 id="document-accesses">Who accessed my documents</h2>
+    ${
+      items.length === 0
+        ? html`<p class="empty">No application has fetched images of your documents.</p>`
+        : html`<table class="table">
+            <caption class="visually-hidden">
+              Fetches of your document images, newest first
+            </caption>
+            <thead>
+              <tr>
+                <th scope="col">When (UTC)</th>
+                <th scope="col">Application</th>
+                <th scope="col">Side</th>
+                <th scope="col">Result</th>
+              </tr>
+            </thead>
+            <tbody>
+              ${items.map(
+                (item) =>
+                  html`<tr>
+                    <td class="nowrap">${item.at.toISOString().slice(0, 16).replace('T', ' ')}</td>
+                    <td>${item.applicationName}</td>
+                    <td>${item.side}${item.size === null ? '' : ` (${item.size})`}</td>
+                    <td>
+                      ${item.outcome === 'served' ? 'Sent' : `Refused (${item.outcome.replaceAll('_', ' ')})`}
+                    </td>
+                  </tr>`,
+              )}
+            </tbody>
+          </table>`
+    }
+  </section>`;
 }

@@ -212,14 +212,21 @@ export function renderApplication(view: ApplicationView): string {
       { href: '/admin/applications', label: 'Applications' },
     ],
     body: html`${notice(view.notice)} ${facts(view)}
-    ${featuresSection({
-      action: `${applicationHref(app.clientId)}/features`,
-      csrfToken: view.csrfToken,
-      communities: view.communities,
-      requested: app.requestedScopes,
-      form: view.form,
-      errors: view.errors,
-    })}
-    ${statusSection(view)} ${historySection(view)}`,
+      ${featuresSection({
+        action: `${applicationHref(app.clientId)}/features`,
+        csrfToken: view.csrfToken,
+        communities: view.communities,
+        requested: app.requestedScopes,
+        form: view.form,
+        errors: view.errors,
+      })}
+      <section class="section" aria-labelledby="passback-title">
+        <h2 id="passback-title">Document passback</h2>
+        <p>
+          ${app.documentPassback ? 'Enabled.' : 'Not enabled (see the features above).'}
+          <a href="${applicationHref(app.clientId)}/passback-token">Manage the document passback API token</a>
+        </p>
+      </section>
+      ${statusSection(view)} ${historySection(view)}`,
   });
 }
