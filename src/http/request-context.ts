@@ -1,14 +1,15 @@
 import type { Middleware } from 'koa';
 import type { IdGenerator } from '../lib/ids.ts';
 import type { Logger } from '../lib/logger.ts';
+import { loggedPath } from './logged-path.ts';
 import { RequestState, type AppState } from './state.ts';
 
 const ACCEPTABLE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /**
  * Every request gets an id (the caller's `X-Request-Id` when it looks sane), echoed on the response, a
- * logger carrying it, and one access-log line. Only the path is logged: query strings can carry tokens
- * (`access_token=`, `token=`).
+ * logger carrying it, and one access-log line. Only the path is logged, with secrets in it masked: query
+ * strings can carry tokens (`access_token=`, `token=`), some paths do too (logged-path.ts).
  */
 export function requestContext(ids: IdGenerator, logger: Logger): Middleware<AppState> {
   return async (ctx, next) => {
@@ -25,7 +26,7 @@ export function requestContext(ids: IdGenerator, logger: Logger): Middleware<App
         state.log[level](
           {
             method: ctx.method,
-            path: ctx.path,
+            path: loggedPath(ctx.path),
             status: ctx.status,
             ms: Math.round((performance.now() - started) * 10) / 10,
             ip: ctx.ip,

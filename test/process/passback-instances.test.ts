@@ -68,6 +68,16 @@ describeWithRedis('document passback across two instances on PostgreSQL and Redi
       const fourth = await fetchDocument(at(second), front, { apiToken });
       expect(fourth.status).toBe(429);
 
+      // The access logs name the route, never the document token or the API token.
+      const served = await first.running.waitForLog(
+        (line) => line.msg === 'request' && line.path === '/api/public/v3/documents/:document_token',
+      );
+      expect(served.status).toBe(200);
+      for (const instance of instances) {
+        expect(instance.running.stdout()).not.toContain(front);
+        expect(instance.running.stdout()).not.toContain(apiToken);
+      }
+
       // The count lives in Redis, not in the database: both instances read the same key.
       const redis = new Redis(redisUrl);
       try {
