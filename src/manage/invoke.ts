@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isAppError } from '../lib/app-error.ts';
 import type { Services } from '../services.ts';
 import { ownedApplication, requireOrganization, type Caller } from './access.ts';
 import { manageErrors } from './errors.ts';
@@ -41,7 +42,11 @@ export async function invokeOperation(
   const application = async () => {
     const clientId = params.clientId ?? '';
     found ??= ownedApplication(
-      await services.applications.get(clientId).catch(() => undefined),
+      await services.applications.get(clientId).catch((error: unknown) => {
+        // Not found stays not found (as another tenant's would); anything else is a real failure.
+        if (isAppError(error) && error.status === 404) return undefined;
+        throw error;
+      }),
       organizationId ?? '',
       clientId,
     );
