@@ -1,6 +1,6 @@
 import type { Actor, AuditService, RequestOrigin } from '../audit/audit-service.ts';
 import type { Clock } from '../lib/clock.ts';
-import type { User } from './account-service.ts';
+import { toUser, type User } from './account-service.ts';
 import { accountErrors } from './errors.ts';
 import { normalizeEmail } from './user-input.ts';
 import type { UserRepository, UserRow } from './user-repository.ts';
@@ -184,18 +184,7 @@ export type AccountAdmin = ReturnType<typeof createAccountAdmin>;
 
 function toManagedUser(row: UserRow): ManagedUser {
   return {
-    id: row.id,
-    email: row.email,
-    emailVerified: row.emailVerifiedAt !== null,
-    emailVerifiedAt: row.emailVerifiedAt === null ? null : new Date(row.emailVerifiedAt),
-    firstName: row.firstName,
-    lastName: row.lastName,
-    postalCode: row.postalCode,
-    birthDate: row.birthDate,
-    createdAt: new Date(row.createdAt),
-    updatedAt: new Date(row.updatedAt),
-    testPersona: row.testPersona,
-    locked: row.lockedAt != null,
+    ...toUser(row),
     lockedAt: row.lockedAt == null ? null : new Date(row.lockedAt),
     lockedReason: row.lockedReason ?? null,
   };

@@ -272,7 +272,8 @@ export function createAccountService(deps: AccountServiceDeps) {
 
 export type AccountService = ReturnType<typeof createAccountService>;
 
-function toUser(row: UserRow): User {
+/** The domain's view of a users row (also the base of account-admin.ts's ManagedUser). */
+export function toUser(row: UserRow): User {
   return {
     id: row.id,
     email: row.email,
