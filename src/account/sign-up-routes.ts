@@ -5,6 +5,7 @@ import { formBody } from '../http/form-body.ts';
 import { isAppError } from '../lib/app-error.ts';
 import { renderSignUp, type SignUpView } from '../web/views/sign-up.ts';
 import { renderVerifyEmail } from '../web/views/verify-email.ts';
+import { readSignUpForm } from './sign-up-form.ts';
 import { currentUser, safeNext, signInBrowser, type AccountSessionDeps } from './session.ts';
 
 type PageState = { csrfToken: string; requestId: string };
@@ -60,23 +61,12 @@ export function signUpRoutes(router: Router, deps: AccountSessionDeps, csrf: Mid
     showSignUp(ctx, nextOf(ctx));
   });
   router.post('/account/sign-up', ...forms, async (ctx) => {
-    const values = {
-      email: formField(ctx, 'email'),
-      firstName: formField(ctx, 'first_name'),
-      lastName: formField(ctx, 'last_name'),
-      postalCode: formField(ctx, 'postal_code'),
-      birthDate: formField(ctx, 'birth_date'),
-    };
+    const { values, input } = readSignUpForm((name) => formField(ctx, name));
     try {
-      const user = await deps.accounts.signUp(
-        {
-          ...values,
-          password: formField(ctx, 'password'),
-          postalCode: values.postalCode === '' ? undefined : values.postalCode,
-          birthDate: values.birthDate === '' ? undefined : values.birthDate,
-        },
-        { ip: ctx.ip, requestId: (ctx.state as PageState).requestId },
-      );
+      const user = await deps.accounts.signUp(input, {
+        ip: ctx.ip,
+        requestId: (ctx.state as PageState).requestId,
+      });
       await signInBrowser(ctx, deps, user);
       ctx.redirect(withNext('/account/confirm-email', nextOf(ctx)));
       ctx.status = 303;

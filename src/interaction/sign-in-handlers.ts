@@ -1,3 +1,4 @@
+import { readSignUpForm } from '../account/sign-up-form.ts';
 import type { Context } from 'koa';
 import { InvalidInputError, RetryLaterError } from '../accounts/errors.ts';
 import { isAppError } from '../lib/app-error.ts';
@@ -91,23 +92,9 @@ export async function signIn(ctx: Context, interaction: InteractionContext, deps
 }
 
 export async function signUp(ctx: Context, interaction: InteractionContext, deps: InteractionDeps) {
-  const values = {
-    email: formField(ctx, 'email'),
-    firstName: formField(ctx, 'first_name'),
-    lastName: formField(ctx, 'last_name'),
-    postalCode: formField(ctx, 'postal_code'),
-    birthDate: formField(ctx, 'birth_date'),
-  };
+  const { values, input } = readSignUpForm((name) => formField(ctx, name));
   try {
-    const user = await deps.accounts.signUp(
-      {
-        ...values,
-        password: formField(ctx, 'password'),
-        postalCode: values.postalCode === '' ? undefined : values.postalCode,
-        birthDate: values.birthDate === '' ? undefined : values.birthDate,
-      },
-      { ip: ctx.ip, requestId: ctx.state.requestId as string },
-    );
+    const user = await deps.accounts.signUp(input, { ip: ctx.ip, requestId: ctx.state.requestId as string });
     await remember(ctx, interaction, { pendingAccountId: user.id });
     ctx.redirect(interaction.action(''));
     ctx.status = 303;
