@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { AccountService } from '../accounts/account-service.ts';
 import type { Actor, AuditService } from '../audit/audit-service.ts';
+import { BoundedMap } from '../lib/bounded-map.ts';
 import type { Clock } from '../lib/clock.ts';
 import {
   SANDBOX_PERSONA_PASSWORD,
@@ -56,6 +57,27 @@ export function createTestUserService(deps: {
   const { repository, applications, accounts, audit } = deps;
   const subject = (clientId: string) => ({ type: 'application', id: clientId });
 
+  // Whether the published password opens a persona is an Argon2 verification: remembered per account version,
+  // so that listing the personas (every Sandbox page view) does not hash four passwords each time.
+  const passwordWorks = new BoundedMap<string, boolean>(10_000);
+
+  async function readyPersona(persona: ReturnType<typeof sandboxPersonas>[number]) {
+    const existing = await accounts.findByEmail(persona.email);
+    const known =
+      existing === undefined
+        ? undefined
+        : passwordWorks.get(`${existing.id}:${existing.updatedAt.getTime()}`);
+    if (existing !== undefined && existing.testPersona === persona.persona && known !== undefined) {
+      return { ...existing, passwordWorks: known };
+    }
+    const user = await accounts.ensureTestPersona(
+      { ...persona, password: SANDBOX_PERSONA_PASSWORD },
+      { type: 'system' },
+    );
+    passwordWorks.set(`${user.id}:${user.updatedAt.getTime()}`, user.passwordWorks);
+    return user;
+  }
+
   async function enabledCommunities(application: Application): Promise<Community[]> {
     return (await deps.communities()).filter((community) =>
       application.allowedScopes.includes(community.handle),
@@ -69,10 +91,7 @@ export function createTestUserService(deps: {
       const personas = sandboxPersonas(await enabledCommunities(application));
       const ready: ReadyPersona[] = [];
       for (const persona of personas) {
-        const user = await accounts.ensureTestPersona(
-          { ...persona, password: SANDBOX_PERSONA_PASSWORD },
-          { type: 'system' },
-        );
+        const user = await readyPersona(persona);
         ready.push({
           userId: user.id,
           email: user.email,
