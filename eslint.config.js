@@ -50,4 +50,9 @@ export default defineConfig(
     files: ['**/*.js'],
     extends: [tseslint.configs.disableTypeChecked],
   },
+  {
+    // Scripts that run in browsers (the verification button on partners' pages): classic scripts, no Node.
+    files: ['src/web/static/**/*.js'],
+    languageOptions: { globals: globals.browser, sourceType: 'script' },
+  },
 );

@@ -33,6 +33,8 @@ import { signUpRoutes } from './account/sign-up-routes.ts';
 import { developerRoutes } from './developer/routes.ts';
 import { createShownOnce } from './developer/shown-once.ts';
 import { MAX_UPLOAD_BYTES } from './verification/evidence/upload-check.ts';
+import { buttonRoutes } from './web/button-routes.ts';
+import { communityPickerRoutes } from './http/routes/community-picker.ts';
 import { staticRoutes } from './web/static-routes.ts';
 import { renderError } from './web/views/error.ts';
 
@@ -59,6 +61,13 @@ export function createApp(services: Services): Koa<AppState> {
   healthRoutes(router, { readiness: health, metrics, metricsToken: config.metricsToken });
   jwksRoutes(router, { keys: services.keys });
   staticRoutes(router);
+  buttonRoutes(router);
+  communityPickerRoutes(router, {
+    applications: services.applications,
+    communities: services.communities,
+    baseUrl: config.baseUrl,
+    issuer: config.issuer,
+  });
   interactionRoutes(
     router,
     {

@@ -15,12 +15,18 @@ import type { Context, Middleware } from 'koa';
  *   of every response. `Cross-Origin-Resource-Policy` is left to each route: JSONP and the button script
  *   must load from partners' pages, which Helmet's `same-origin` would forbid.
  *
+ * The pages of a sign-in (the picker, the authorization endpoint's own pages, the interaction) may run in
+ * the verification button's popup, which must keep its `window.opener` to hand the result back: there COOP
+ * is `unsafe-none`, since Helmet's `same-origin` would cut the popup off from the partner's page.
+ *
  * A header the handler already set (a route's own CORP) is kept; the document CSP is there before the
  * handler runs, because oidc-provider adds its form_post script's hash to the CSP it finds. The values
  * depend on nothing in the request, so Helmet computes them once, at start-up.
  */
 const CSP = 'Content-Security-Policy';
 const RESOURCE_CSP = "default-src 'none'; frame-ancestors 'none'";
+const COOP = 'Cross-Origin-Opener-Policy';
+const POPUP_PAGES = /^\/(?:oauth\/authorize(?:\/|$)|interaction\/|groups$)/;
 
 export function securityHeaders(options: { https: boolean }): Middleware {
   const hsts = 'max-age=31536000; includeSubDomains';
@@ -52,6 +58,7 @@ export function securityHeaders(options: { https: boolean }): Middleware {
     ctx.set(CSP, documentCsp);
     await next();
     if (isDocument(ctx)) {
+      if (POPUP_PAGES.test(ctx.path) && !ctx.res.hasHeader(COOP)) ctx.set(COOP, 'unsafe-none');
       for (const [name, value] of document) if (!ctx.res.hasHeader(name)) ctx.set(name, value);
       return;
     }

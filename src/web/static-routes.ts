@@ -2,11 +2,14 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import type { Router } from '@koa/router';
+import type { Context } from 'koa';
 
-interface StaticFile {
+export interface StaticFile {
   body: Buffer;
   type: string;
   etag: string;
+  /** The first 27 characters of the body's SHA-256, base64url: the ETag's value and versioned URLs' key. */
+  hash: string;
 }
 
 const types: Readonly<Record<string, string>> = {
@@ -33,7 +36,7 @@ export function loadStaticFiles(folder: URL = staticFolder): ReadonlyMap<string,
     if (!entry.isFile() || entry.name.startsWith('.') || type === undefined) continue;
     const body = readFileSync(new URL(entry.name, folder));
     const hash = createHash('sha256').update(body).digest('base64url').slice(0, 27);
-    files.set(entry.name, { body, type, etag: `"${hash}"` });
+    files.set(entry.name, { body, type, etag: `"${hash}"`, hash });
   }
   return files;
 }
@@ -44,15 +47,20 @@ export function staticRoutes(router: Router, options: { folder?: URL } = {}): vo
   router.get('/static/:name', (ctx) => {
     const file = files.get(ctx.params.name ?? '');
     if (file === undefined) return; // 404 by the error handler
-    ctx.set('Cache-Control', 'public, max-age=3600');
-    ctx.set('ETag', file.etag);
-    if (matches(ctx.get('If-None-Match'), file.etag)) {
-      ctx.status = 304;
-      return;
-    }
-    ctx.type = file.type;
-    ctx.body = file.body;
+    sendStaticFile(ctx, file, 'public, max-age=3600');
   });
+}
+
+/** Answers with the file, or 304 when the request already holds this version (its ETag). */
+export function sendStaticFile(ctx: Context, file: StaticFile, cacheControl: string): void {
+  ctx.set('Cache-Control', cacheControl);
+  ctx.set('ETag', file.etag);
+  if (matches(ctx.get('If-None-Match'), file.etag)) {
+    ctx.status = 304;
+    return;
+  }
+  ctx.type = file.type;
+  ctx.body = file.body;
 }
 
 /**
