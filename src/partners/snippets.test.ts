@@ -38,24 +38,36 @@ describe('integrationSnippets', () => {
   it('gives one snippet per language, each with the client id, redirect URI and endpoints, never a secret', () => {
     for (const input of [confidential, publicApp]) {
       const snippets = integrationSnippets(input);
-      expect(snippets.map((each) => each.language)).toEqual(['curl', 'node', 'python', 'ruby', 'php']);
+      expect(snippets.map((each) => each.language)).toEqual([
+        // The button sends no PKCE: it is offered to confidential clients only.
+        ...(input.clientType === 'confidential' ? ['html'] : []),
+        'curl',
+        'node',
+        'python',
+        'ruby',
+        'php',
+      ]);
       for (const { language, title, code } of snippets) {
         expect(title).not.toBe('');
         expect(code, language).toContain(input.clientId);
         expect(code, language).toContain(input.redirectUri);
         expect(code, language).not.toMatch(/client_secret\s*[:=]\s*['"][^'"$]/i);
         expect(code, language).not.toMatch(/YOUR_CLIENT_SECRET/);
-        if (input.clientType === 'confidential') expect(code, language).toContain('CLIENT_SECRET');
+        if (language === 'html') expect(code).not.toContain('SECRET');
+        else if (input.clientType === 'confidential') expect(code, language).toContain('CLIENT_SECRET');
         else expect(code, language).not.toContain('CLIENT_SECRET');
       }
     }
   });
 
   it('uses the server’s issuer and endpoint paths', () => {
-    const [curl, node, python, ruby, php] = integrationSnippets({
+    const [html, curl, node, python, ruby, php] = integrationSnippets({
       ...confidential,
       baseUrl: 'https://id.example.com/',
     }).map((each) => each.code);
+    expect(html).toContain('<script src="https://id.example.com/js/button.js"></script>');
+    expect(html).toContain('data-scope="military"');
+    expect(html).toContain('Vetted.completePopup()');
     expect(curl).toContain("'https://id.example.com/oauth/token'");
     expect(curl).toContain("'https://id.example.com/api/public/v3/attributes.json'");
     expect(curl).toContain('https://id.example.com/oauth/authorize?client_id=c0ffee0123456789abcdef&');
@@ -105,6 +117,15 @@ describe('integrationSnippets', () => {
 });
 
 describe('stringLiteral', () => {
+  it('writes HTML attribute values that hold the string itself and cannot end the attribute', () => {
+    const literal = stringLiteral.html(hostile);
+    expect(literal.slice(1, -1)).not.toMatch(/["'<>]/);
+    const decoded = literal
+      .slice(1, -1)
+      .replace(/&#(\d+);/g, (_, code: string) => String.fromCharCode(Number(code)));
+    expect(decoded).toBe(hostile);
+  });
+
   it('writes JavaScript literals whose value is the string itself', () => {
     const literal = stringLiteral.node(hostile);
     expect(literal).not.toContain('\n');

@@ -4,7 +4,7 @@
  * value is embedded with the string-literal syntax of the snippet's language (stringLiteral below).
  */
 
-export type SnippetLanguage = 'curl' | 'node' | 'python' | 'ruby' | 'php';
+export type SnippetLanguage = 'html' | 'curl' | 'node' | 'python' | 'ruby' | 'php';
 
 export interface IntegrationSnippet {
   language: SnippetLanguage;
@@ -44,6 +44,8 @@ const singleQuotedLiteral = (value: string) => `'${value.replace(/[\\']/g, '\\$&
 
 /** A string literal of each language whose value is exactly `value`, with nothing interpolated. */
 export const stringLiteral: Record<SnippetLanguage, (value: string) => string> = {
+  // A double-quoted HTML attribute value.
+  html: (value) => `"${value.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`)}"`,
   // POSIX shell: nothing is special inside single quotes; a quote is closed, escaped and reopened.
   curl: (value) => `'${value.replace(/'/g, `'\\''`)}'`,
   node: cLikeLiteral,
@@ -55,7 +57,12 @@ export const stringLiteral: Record<SnippetLanguage, (value: string) => string> =
 /** The snippets, in the order the console shows them. */
 export function integrationSnippets(input: SnippetInput): IntegrationSnippet[] {
   const urls = endpoints(input.baseUrl);
+  // The button builds its request in the browser, without PKCE: for confidential clients only.
+  const button: IntegrationSnippet[] = isPublic(input)
+    ? []
+    : [{ language: 'html', title: 'Verification button (HTML)', code: buttonSnippet(input) }];
   return [
+    ...button,
     { language: 'curl', title: 'curl (the raw HTTP requests)', code: curlSnippet(input, urls) },
     { language: 'node', title: 'Node.js with openid-client', code: nodeSnippet(input, urls) },
     { language: 'python', title: 'Python with requests-oauthlib', code: pythonSnippet(input, urls) },
@@ -86,6 +93,33 @@ function endpoints(baseUrl: string): Endpoints {
 }
 
 const isPublic = (input: SnippetInput) => input.clientType === 'public';
+
+/** Scopes that are not communities: the button asks for communities (several open the community picker). */
+const PROTOCOL_SCOPES = new Set(['openid', 'profile', 'email', 'address', 'phone', 'offline_access']);
+
+/** The button and the popup's one-line helper, as examples/partner-shop uses them. */
+function buttonSnippet(input: SnippetInput): string {
+  const q = stringLiteral.html;
+  const communities = input.scopes.filter((scope) => !PROTOCOL_SCOPES.has(scope));
+  const script = `${input.baseUrl.replace(/\/+$/, '')}/js/button.js`;
+  return `<!-- Where users verify. Your server puts a fresh random state in the page and keeps it in the session;
+     several communities (data-scope="military,responder") open Vetted's community picker first. -->
+<span id="vetted-button"
+      data-scope=${q(communities.join(',') || 'military')}
+      data-client-id=${q(input.clientId)}
+      data-redirect=${q(input.redirectUri)}
+      data-response="code"
+      data-state="STATE_FROM_YOUR_SERVER"
+      data-display="popup"></span>
+<script src=${q(script)}></script>
+
+<!-- On the page at the redirect URI (popup flow): hands the result to the page with the button and closes
+     the popup. After a full-page redirect it does nothing and returns false. Your server exchanges the code
+     as in the snippets below; the opener then loads this same URL (keep that visit idempotent). -->
+<script src=${q(script)}></script>
+<script src="/callback.js"></script>  <!-- callback.js: Vetted.completePopup(); -->
+`;
+}
 
 function curlSnippet(input: SnippetInput, urls: Endpoints): string {
   const q = stringLiteral.curl;
