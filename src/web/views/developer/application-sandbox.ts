@@ -229,8 +229,8 @@ export function integrationBody(view: {
 }): SafeHtml {
   return html`<p>Discovery URL: <code class="value">${view.discoveryUrl}</code></p>
     <p class="muted">
-      Each server-side snippet reads the client secret from the CLIENT_SECRET environment variable: never put it
-      in code. The example shop in the Vetted repository (examples/partner-shop) runs all of it end to end.
+      Each server-side snippet reads the client secret from the CLIENT_SECRET environment variable: never put
+      it in code. The example shop in the Vetted repository (examples/partner-shop) runs all of it end to end.
     </p>
     ${view.snippets.map(
       (snippet) =>

@@ -1,0 +1,174 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import { startShop, type RunningShop } from '../../examples/partner-shop/src/shop.ts';
+import { seriousViolations } from '../helpers/axe.ts';
+import { launchChromium, missingChromium, watchProblems, type PageProblems } from '../helpers/browser.ts';
+import { registerApp, registerUser, startOidcServer, type TestUser } from '../helpers/oidc.ts';
+import { describeRequiring } from '../helpers/requirements.ts';
+import type { TestServer } from '../helpers/server.ts';
+
+/**
+ * Issue 7's journeys: the example shop (examples/partner-shop, openid-client on its server) shows Vetted's
+ * button script; a user verifies through the full page, the popup (and its fallback when popups are
+ * blocked), the community picker, and ID.me's widget markup; a user who denies gets a friendly message.
+ */
+describeRequiring('verification button journeys in Chromium', missingChromium, () => {
+  let server: TestServer;
+  let shop: RunningShop;
+  let chromium: Browser;
+  const contexts: BrowserContext[] = [];
+  const watched: PageProblems[] = [];
+
+  beforeAll(async () => {
+    server = await startOidcServer();
+    shop = await startShop({
+      vettedUrl: server.config.baseUrl,
+      port: 0,
+      host: '127.0.0.1',
+      credentials: (redirectUri) =>
+        registerApp(server, { redirectUris: [redirectUri], scopes: ['military', 'responder'] }),
+    });
+    chromium = await launchChromium();
+  });
+  afterEach(async () => {
+    for (const context of contexts.splice(0)) await context.close();
+    // Neither Vetted's pages nor the shop's logged an error, a CSP violation or a failed request.
+    for (const problems of watched.splice(0)) {
+      expect(problems).toEqual({ console: [], errors: [], responses: [] });
+    }
+  });
+  afterAll(async () => {
+    await chromium.close();
+    await shop.close();
+    await server.stop();
+  });
+
+  /** A new account each time: an account that once allowed the shop is not asked again. */
+  async function verifiedUser(community = 'military', subgroup = 'Veteran'): Promise<TestUser> {
+    const user = await registerUser(server);
+    await server.services.verification.attest({
+      userId: user.id,
+      community,
+      subgroups: [subgroup],
+      actor: { type: 'operator' },
+    });
+    return user;
+  }
+
+  function watch(page: Page): void {
+    watched.push(watchProblems(page, server.config.baseUrl), watchProblems(page, shop.url));
+  }
+
+  async function openShop(path = '/', options: { blockPopups?: boolean } = {}): Promise<Page> {
+    const context = await chromium.newContext();
+    contexts.push(context);
+    context.setDefaultTimeout(10_000);
+    // What a popup blocker does: window.open returns null.
+    if (options.blockPopups === true) await context.addInitScript('window.open = () => null;');
+    context.on('page', watch);
+    const page = await context.newPage();
+    await page.goto(`${shop.url}${path}`);
+    return page;
+  }
+
+  async function signInAndAnswer(page: Page, user: TestUser, decision: 'Allow' | 'Deny'): Promise<void> {
+    await page.getByLabel('Email', { exact: true }).fill(user.email);
+    await page.getByLabel('Password', { exact: true }).fill(user.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Partner Shop wants to access your Vetted account' }).waitFor();
+    await page.getByRole('button', { name: decision }).click();
+  }
+
+  const popupButton = (page: Page) => page.locator('[data-display="popup"]').getByRole('button');
+  const fullPageButton = (page: Page) => page.locator('[data-theme="dark"]').getByRole('button');
+
+  async function expectDiscount(page: Page, who: string): Promise<void> {
+    await page.getByText(`Verified: ${who} — 15% off applied`).waitFor();
+    expect(new URL(page.url()).pathname).toBe('/');
+    expect(await page.locator('[data-vetted-button]').count()).toBe(0);
+  }
+
+  it('renders accessible buttons for each variant, under the shop’s strict CSP', async () => {
+    const page = await openShop();
+    await expect
+      .poll(() => page.getByRole('button', { name: 'Verify military status with Vetted' }).count())
+      .toBe(2);
+    await page.getByRole('button', { name: 'Verify military or first responder status' }).waitFor();
+    expect(await popupButton(page).getAttribute('class')).toBe('light large');
+    expect(await fullPageButton(page).getAttribute('class')).toBe('dark medium');
+    expect(await seriousViolations(page)).toEqual([]);
+  });
+
+  it('full page: the shop goes to Vetted and comes back verified, with the discount', async () => {
+    const page = await openShop();
+    await fullPageButton(page).click();
+    await page.waitForURL((url) => url.href.startsWith(server.config.baseUrl));
+    await signInAndAnswer(page, await verifiedUser(), 'Allow');
+    await expectDiscount(page, 'Veteran');
+    await page.reload();
+    await expectDiscount(page, 'Veteran');
+  });
+
+  it('popup: the opener receives vetted:complete, the popup closes, the shop lands verified', async () => {
+    const page = await openShop();
+    // The partner's own listener, as a page would add it (a string: it runs in the page, not in Node).
+    await page.evaluate(
+      "document.addEventListener('vetted:complete', (event) => sessionStorage.setItem('vetted-complete', JSON.stringify(event.detail)))",
+    );
+    const [popup] = await Promise.all([page.waitForEvent('popup'), popupButton(page).click()]);
+    await popup.waitForURL((url) => url.href.startsWith(server.config.baseUrl));
+    expect(page.url()).toBe(`${shop.url}/`); // the opener stays while the popup works
+    const closed = popup.waitForEvent('close', { timeout: 30_000 });
+    await signInAndAnswer(popup, await verifiedUser(), 'Allow');
+    await closed;
+    await expectDiscount(page, 'Veteran');
+    const detail = JSON.parse(
+      (await page.evaluate(() => sessionStorage.getItem('vetted-complete'))) ?? '{}',
+    ) as Record<string, string>;
+    expect(detail.code).toMatch(/.+/);
+    expect(detail.state).toMatch(/.+/);
+    expect(detail.url).toContain(`${shop.redirectUri}?code=`);
+  });
+
+  it('popup blocked: the button falls back to the full-page flow', async () => {
+    const page = await openShop('/', { blockPopups: true });
+    await popupButton(page).click();
+    await page.waitForURL((url) => url.href.startsWith(server.config.baseUrl));
+    await signInAndAnswer(page, await verifiedUser(), 'Allow');
+    await expectDiscount(page, 'Veteran');
+  });
+
+  it('two communities: Vetted’s picker lists both, the user picks first responder', async () => {
+    const page = await openShop();
+    await page.getByRole('button', { name: 'Verify military or first responder status' }).click();
+    await page.getByRole('heading', { name: 'Choose your community' }).waitFor();
+    expect(new URL(page.url()).pathname).toBe('/groups');
+    expect(await seriousViolations(page)).toEqual([]);
+    expect(await page.getByRole('link', { name: /^Military/ }).count()).toBe(1);
+    await page.getByRole('link', { name: /^First Responder/ }).click();
+    await signInAndAnswer(page, await verifiedUser('responder', 'Firefighter'), 'Allow');
+    await expectDiscount(page, 'Firefighter');
+  });
+
+  it('deny: the shop says so kindly and keeps the buttons', async () => {
+    const page = await openShop();
+    await fullPageButton(page).click();
+    await signInAndAnswer(page, await verifiedUser(), 'Deny');
+    await page.getByText('No problem — you can verify any time to get the discount.').waitFor();
+    await expect
+      .poll(() => page.getByRole('button', { name: 'Verify military status with Vetted' }).count())
+      .toBe(2);
+    expect(await page.getByText('15% off applied').count()).toBe(0);
+  });
+
+  it('ID.me’s widget markup, with only the script URL changed, works unchanged', async () => {
+    const page = await openShop('/idme-compatible');
+    expect(await page.locator('#idme-wallet-button').getAttribute('data-scope')).toBe('military');
+    await page
+      .locator('#idme-wallet-button')
+      .getByRole('button', { name: 'Verify military status with Vetted' })
+      .click();
+    await signInAndAnswer(page, await verifiedUser(), 'Allow');
+    await expectDiscount(page, 'Veteran');
+  });
+});
