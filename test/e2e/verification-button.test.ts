@@ -59,13 +59,16 @@ describeRequiring('verification button journeys in Chromium', missingChromium, (
     watched.push(watchProblems(page, server.config.baseUrl), watchProblems(page, shop.url));
   }
 
-  async function openShop(path = '/', options: { blockPopups?: boolean } = {}): Promise<Page> {
+  async function openShop(
+    path = '/',
+    options: { blockPopups?: boolean; expectClean?: boolean } = {},
+  ): Promise<Page> {
     const context = await chromium.newContext();
     contexts.push(context);
     context.setDefaultTimeout(10_000);
     // What a popup blocker does: window.open returns null.
     if (options.blockPopups === true) await context.addInitScript('window.open = () => null;');
-    context.on('page', watch);
+    if (options.expectClean !== false) context.on('page', watch);
     const page = await context.newPage();
     await page.goto(`${shop.url}${path}`);
     return page;
@@ -97,6 +100,32 @@ describeRequiring('verification button journeys in Chromium', missingChromium, (
     expect(await popupButton(page).getAttribute('class')).toBe('light large');
     expect(await fullPageButton(page).getAttribute('class')).toBe('dark medium');
     expect(await seriousViolations(page)).toEqual([]);
+  });
+
+  it('a button missing a required attribute renders nothing and logs one clear error', async () => {
+    const page = await openShop('/', { expectClean: false });
+    const errors: string[] = [];
+    page.on('console', (message) => {
+      if (message.type() === 'error') errors.push(message.text());
+    });
+    // Buttons added after the page loaded are rendered by Vetted.render().
+    await page.evaluate(`
+      const broken = document.createElement('span');
+      broken.id = 'vetted-button';
+      broken.dataset.scope = 'military';
+      broken.dataset.redirect = location.origin + '/callback';
+      const late = document.createElement('div');
+      late.setAttribute('data-vetted-button', '');
+      Object.assign(late.dataset, { scope: 'student', clientId: 'c', redirect: location.origin + '/callback' });
+      document.body.append(broken, late);
+      Vetted.render();
+      Vetted.render();
+    `);
+    expect(errors).toEqual([
+      'Vetted button #vetted-button not shown: data-client-id is missing (your application’s client_id).',
+    ]);
+    expect(await page.locator('#vetted-button').getByRole('button').count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Verify student status with Vetted' }).count()).toBe(1);
   });
 
   it('full page: the shop goes to Vetted and comes back verified, with the discount', async () => {

@@ -42,7 +42,8 @@
   var script = document && document.currentScript;
   var vettedOrigin =
     script && script.src ? new URL(script.src).origin : window.location && window.location.origin;
-  var rendered = typeof WeakSet === 'function' ? new WeakSet() : null;
+  var rendered = new WeakSet();
+  var reported = new WeakSet(); // elements whose problem was logged: once each, however often render() runs
 
   /**
    * A button's settings from its data-* attributes: `{ options }`, or `{ problem }` naming what is missing
@@ -199,22 +200,24 @@
     return svg;
   }
 
+  function report(host, problem) {
+    if (!reported.has(host))
+      window.console.error('Vetted button ' + describe(host) + ' not shown: ' + problem + '.');
+    reported.add(host);
+  }
+
   function renderButton(host) {
-    if (rendered && rendered.has(host)) return;
+    if (rendered.has(host)) return;
     var read = readOptions(host);
-    if (read.problem) {
-      window.console.error('Vetted button ' + describe(host) + ' not shown: ' + read.problem + '.');
-      return;
-    }
+    if (read.problem) return report(host, read.problem);
     var options = read.options;
     var root;
     try {
       root = host.attachShadow({ mode: 'open' });
     } catch {
-      window.console.error('Vetted button ' + describe(host) + ' not shown: use a <span> or <div> element.');
-      return;
+      return report(host, 'use a <span> or <div> element (one without a shadow root of its own)');
     }
-    if (rendered) rendered.add(host);
+    rendered.add(host);
     applyStyles(root);
     var button = document.createElement('button');
     button.type = 'button';
