@@ -142,9 +142,13 @@ describeRequiring('verification button journeys in Chromium', missingChromium, (
     const page = await openShop();
     // The partner's own listener, as a page would add it (a string: it runs in the page, not in Node).
     await page.evaluate(
-      "document.addEventListener('vetted:complete', (event) => sessionStorage.setItem('vetted-complete', JSON.stringify(event.detail)))",
+      `document.addEventListener('vetted:complete', (event) => {
+        sessionStorage.setItem('vetted-complete', JSON.stringify(event.detail));
+        sessionStorage.setItem('vetted-events', String(Number(sessionStorage.getItem('vetted-events')) + 1));
+      })`,
     );
     const [popup] = await Promise.all([page.waitForEvent('popup'), popupButton(page).click()]);
+    await popupButton(page).click(); // a second click reuses the same popup: still one result
     await popup.waitForURL((url) => url.href.startsWith(server.config.baseUrl));
     expect(page.url()).toBe(`${shop.url}/`); // the opener stays while the popup works
     const closed = popup.waitForEvent('close', { timeout: 30_000 });
@@ -154,6 +158,7 @@ describeRequiring('verification button journeys in Chromium', missingChromium, (
     const detail = JSON.parse(
       (await page.evaluate(() => sessionStorage.getItem('vetted-complete'))) ?? '{}',
     ) as Record<string, string>;
+    expect(await page.evaluate(() => sessionStorage.getItem('vetted-events'))).toBe('1');
     expect(detail.code).toMatch(/.+/);
     expect(detail.state).toMatch(/.+/);
     expect(detail.url).toContain(`${shop.redirectUri}?code=`);

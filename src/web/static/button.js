@@ -39,11 +39,22 @@
   var SCOPE_PATTERN = /^[A-Za-z0-9_.:-]+( [A-Za-z0-9_.:-]+)*$/;
 
   var document = window.document;
-  var script = document && document.currentScript;
-  var vettedOrigin =
-    script && script.src ? new URL(script.src).origin : window.location && window.location.origin;
+  var SCRIPT_PATH = /\/js\/(?:button(?:\.[\w-]+)?|idme-wallet-button)\.js(?:[?#]|$)/;
+  var vettedOrigin = findVettedOrigin();
   var rendered = new WeakSet();
   var reported = new WeakSet(); // elements whose problem was logged: once each, however often render() runs
+
+  /** The origin that served this script: where the button sends users. */
+  function findVettedOrigin() {
+    if (!document) return null;
+    var current = document.currentScript;
+    if (current && current.src) return new URL(current.src, window.location.href).origin;
+    var scripts = document.querySelectorAll('script[src]');
+    for (var i = 0; i < scripts.length; i += 1) {
+      if (SCRIPT_PATH.test(scripts[i].src)) return new URL(scripts[i].src, window.location.href).origin;
+    }
+    return null;
+  }
 
   /**
    * A button's settings from its data-* attributes: `{ options }`, or `{ problem }` naming what is missing
@@ -208,6 +219,7 @@
 
   function renderButton(host) {
     if (rendered.has(host)) return;
+    if (!vettedOrigin) return report(host, 'this script was not loaded from a Vetted server’s /js/button.js');
     var read = readOptions(host);
     if (read.problem) return report(host, read.problem);
     var options = read.options;
@@ -255,7 +267,10 @@
     }
   }
 
+  var awaitedPopup = null; // the message listener of the popup opened last: a second click replaces it
+
   function awaitPopup(host, popup, redirect) {
+    if (awaitedPopup) window.removeEventListener('message', awaitedPopup);
     function onMessage(event) {
       if (event.source !== popup || event.origin !== redirect.origin) return;
       var data = event.data;
@@ -263,8 +278,10 @@
       var callback = parseUrl(data.url);
       if (!callback || callback.origin !== redirect.origin || callback.pathname !== redirect.pathname) return;
       window.removeEventListener('message', onMessage);
+      awaitedPopup = null;
       complete(host, callback);
     }
+    awaitedPopup = onMessage;
     window.addEventListener('message', onMessage);
   }
 
