@@ -213,7 +213,9 @@ describe('the example partner shop', () => {
     const response = await browser.request(callback);
     expect(response.status).toBe(200);
     const page = await response.text();
-    expect(text(page)).toContain('Vetted could not confirm military status for this account');
+    expect(text(page)).toContain(
+      'Vetted could not confirm military or first responder status for this account',
+    );
     expect(text(page)).not.toContain('15% off applied');
     expect(text(page)).not.toContain('Your price');
   });

@@ -97,7 +97,7 @@ async function exchange(
       return {
         notice: {
           tone: 'info',
-          text: 'Vetted could not confirm military status for this account, so the discount is not applied.',
+          text: 'Vetted could not confirm military or first responder status for this account, so the discount is not applied.',
         },
         outcome: 'not_verified',
       };
