@@ -1,3 +1,5 @@
+import { request } from 'node:http';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerApp, startOidcServer, type TestApp } from '../helpers/oidc.ts';
 import type { TestServer } from '../helpers/server.ts';
@@ -15,10 +17,33 @@ describe('the verification button script and the community picker', () => {
     await server.stop();
   });
 
+  /** The bytes as sent (fetch would decode them), with the headers. */
+  function raw(path: string, headers: Record<string, string>) {
+    return new Promise<{ status: number; headers: Record<string, unknown>; body: Buffer }>(
+      (resolve, reject) => {
+        request(url(path), { headers }, (response) => {
+          const chunks: Buffer[] = [];
+          response.on('data', (chunk: Buffer) => chunks.push(chunk));
+          response.on('end', () => {
+            resolve({
+              status: response.statusCode ?? 0,
+              headers: response.headers,
+              body: Buffer.concat(chunks),
+            });
+          });
+        })
+          .on('error', reject)
+          .end();
+      },
+    );
+  }
+
   describe('/js/button.js', () => {
+    const identity = { headers: { 'Accept-Encoding': 'identity' } };
+
     it('serves one script at both names, loadable from partners’ pages, revalidated by its content hash', async () => {
-      const button = await fetch(url('/js/button.js'));
-      const alias = await fetch(url('/js/idme-wallet-button.js'));
+      const button = await fetch(url('/js/button.js'), identity);
+      const alias = await fetch(url('/js/idme-wallet-button.js'), identity);
       expect(button.status).toBe(200);
       expect(button.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
       expect(button.headers.get('cross-origin-resource-policy')).toBe('cross-origin');
@@ -30,15 +55,40 @@ describe('the verification button script and the community picker', () => {
       expect(body).toContain('window.Vetted = {');
       expect(await alias.text()).toBe(body);
       expect(alias.headers.get('etag')).toBe(etag);
-      const again = await fetch(url('/js/button.js'), { headers: { 'If-None-Match': etag } });
+      const again = await fetch(url('/js/button.js'), {
+        headers: { 'If-None-Match': etag, 'Accept-Encoding': 'identity' },
+      });
       expect(again.status).toBe(304);
     });
 
+    it('sends it compressed with brotli or gzip when the browser accepts them, each with its own ETag', async () => {
+      const plain = await raw('/js/button.js', { 'Accept-Encoding': 'identity' });
+      const br = await raw('/js/button.js', { 'Accept-Encoding': 'gzip, deflate, br' });
+      const gzip = await raw('/js/button.js', { 'Accept-Encoding': 'gzip' });
+      const unasked = await raw('/js/button.js', {});
+      expect(unasked.headers['content-encoding']).toBeUndefined();
+      expect(unasked.body.equals(plain.body)).toBe(true);
+      expect(plain.headers['content-encoding']).toBeUndefined();
+      expect(br.headers['content-encoding']).toBe('br');
+      expect(gzip.headers['content-encoding']).toBe('gzip');
+      for (const response of [plain, br, gzip]) expect(response.headers.vary).toBe('Accept-Encoding');
+      expect(brotliDecompressSync(br.body).equals(plain.body)).toBe(true);
+      expect(gunzipSync(gzip.body).equals(plain.body)).toBe(true);
+      expect(br.body.length).toBeLessThan(plain.body.length / 2);
+      const etags = new Set([plain, br, gzip].map((response) => response.headers.etag));
+      expect(etags.size).toBe(3);
+      const revalidated = await raw('/js/button.js', {
+        'Accept-Encoding': 'br',
+        'If-None-Match': String(br.headers.etag),
+      });
+      expect(revalidated.status).toBe(304);
+    });
+
     it('has an immutable URL per version, named by the same hash', async () => {
-      const stable = await fetch(url('/js/button.js'));
+      const stable = await fetch(url('/js/button.js'), identity);
       const link = /^<([^>]+)>; rel="canonical"$/.exec(stable.headers.get('link') ?? '')?.[1] ?? '';
       expect(link).toBe(`/js/button.${(stable.headers.get('etag') ?? '').slice(1, -1)}.js`);
-      const versioned = await fetch(url(link));
+      const versioned = await fetch(url(link), identity);
       expect(versioned.status).toBe(200);
       expect(versioned.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
       expect(versioned.headers.get('cross-origin-resource-policy')).toBe('cross-origin');
