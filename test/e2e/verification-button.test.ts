@@ -102,6 +102,17 @@ describeRequiring('verification button journeys in Chromium', missingChromium, (
     expect(await seriousViolations(page)).toEqual([]);
   });
 
+  it('fits a phone’s screen: the shop with its buttons, and Vetted’s picker', async () => {
+    const page = await openShop();
+    await page.setViewportSize({ width: 360, height: 740 });
+    const overflow = () => page.evaluate('document.documentElement.scrollWidth - window.innerWidth');
+    await page.getByRole('button', { name: 'Verify military or first responder status' }).waitFor();
+    expect(await overflow()).toBe(0);
+    await page.getByRole('button', { name: 'Verify military or first responder status' }).click();
+    await page.getByRole('heading', { name: 'Choose your community' }).waitFor();
+    expect(await overflow()).toBe(0);
+  });
+
   it('a button missing a required attribute renders nothing and logs one clear error', async () => {
     const page = await openShop('/', { expectClean: false });
     const errors: string[] = [];

@@ -163,17 +163,17 @@
   }
 
   var CSS =
-    ':host{display:inline-block}' +
+    ':host{display:inline-block;max-width:100%}' +
     'button{all:initial;box-sizing:border-box;display:inline-flex;align-items:center;gap:.5em;cursor:pointer;' +
-    'font:600 15px/1.2 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;min-height:40px;padding:0 16px;' +
-    'border-radius:6px;border:1px solid #1d4ed8;background:#1d4ed8;color:#fff;white-space:nowrap}' +
+    'font:600 15px/1.2 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;min-height:40px;padding:8px 16px;' +
+    'border-radius:6px;border:1px solid #1d4ed8;background:#1d4ed8;color:#fff;max-width:100%;text-align:left}' +
     'button:hover{background:#1e40af;border-color:#1e40af}' +
     'button:focus-visible{outline:3px solid #f59e0b;outline-offset:2px}' +
     'svg{width:1.35em;height:1.35em;flex:none}.shield{fill:#fff}.check{fill:none;stroke:#1d4ed8;stroke-width:2.2;' +
     'stroke-linecap:round;stroke-linejoin:round}' +
     '.dark{background:#fff;color:#1e3a8a;border-color:#fff}.dark:hover{background:#dbeafe;border-color:#dbeafe}' +
     '.dark .shield{fill:#1d4ed8}.dark .check{stroke:#fff}' +
-    '.small{font-size:13px;min-height:32px;padding:0 12px}.large{font-size:17px;min-height:48px;padding:0 20px}';
+    '.small{font-size:13px;min-height:32px;padding:6px 12px}.large{font-size:17px;min-height:48px;padding:10px 20px}';
 
   function applyStyles(root) {
     if (root.adoptedStyleSheets !== undefined && typeof CSSStyleSheet === 'function') {
