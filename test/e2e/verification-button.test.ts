@@ -98,6 +98,12 @@ describeRequiring('verification button journeys in Chromium', missingChromium, (
       .toBe(2);
     await page.getByRole('button', { name: 'Verify military or first responder status' }).waitFor();
     expect(await popupButton(page).getAttribute('class')).toBe('light large');
+    // The popup variant says, as its description, that it opens a window (CSS selectors pierce the shadow root).
+    const describedBy = (await popupButton(page).getAttribute('aria-describedby')) ?? '';
+    expect(await page.locator(`[data-display="popup"] #${describedBy}`).textContent()).toBe(
+      'Opens Vetted in a new window',
+    );
+    expect(await fullPageButton(page).getAttribute('aria-describedby')).toBeNull();
     expect(await fullPageButton(page).getAttribute('class')).toBe('dark medium');
     expect(await seriousViolations(page)).toEqual([]);
   });

@@ -243,6 +243,15 @@
       start(host, options);
     });
     root.appendChild(button);
+    if (options.display === 'popup') {
+      // Said to assistive technology as the button's description (a hidden element may describe).
+      var description = document.createElement('span');
+      description.id = 'vetted-button-description';
+      description.hidden = true;
+      description.textContent = 'Opens Vetted in a new window';
+      button.setAttribute('aria-describedby', description.id);
+      root.appendChild(description);
+    }
   }
 
   function start(host, options) {
