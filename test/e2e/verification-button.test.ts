@@ -181,6 +181,20 @@ describeRequiring('verification button journeys in Chromium', missingChromium, (
     expect(detail.url).toContain(`${shop.redirectUri}?code=`);
   });
 
+  it('popup closed before the end: the opener gets vetted:cancel and stays put', async () => {
+    const page = await openShop();
+    await page.evaluate(`
+      for (const name of ['vetted:cancel', 'vetted:complete']) {
+        document.addEventListener(name, () => { window.events = [...(window.events ?? []), name]; });
+      }
+    `);
+    const [popup] = await Promise.all([page.waitForEvent('popup'), popupButton(page).click()]);
+    await popup.getByLabel('Email', { exact: true }).waitFor();
+    await popup.close();
+    await expect.poll(() => page.evaluate('window.events'), { timeout: 5000 }).toEqual(['vetted:cancel']);
+    expect(page.url()).toBe(`${shop.url}/`);
+  });
+
   it('popup blocked: the button falls back to the full-page flow', async () => {
     const page = await openShop('/', { blockPopups: true });
     await popupButton(page).click();

@@ -276,21 +276,38 @@
     }
   }
 
-  var awaitedPopup = null; // the message listener of the popup opened last: a second click replaces it
+  var stopAwaiting = null; // for the popup opened last: a second click replaces it
 
+  /**
+   * Waits for the popup's result. If the user closes the popup first, `vetted:cancel` fires on the button
+   * (after a moment: the popup's message and its closing may reach this page in either order).
+   */
   function awaitPopup(host, popup, redirect) {
-    if (awaitedPopup) window.removeEventListener('message', awaitedPopup);
+    if (stopAwaiting) stopAwaiting();
+    var watcher = window.setInterval(function () {
+      if (!popup.closed) return;
+      window.clearInterval(watcher);
+      window.setTimeout(function () {
+        if (stopAwaiting !== stop) return; // the result came, or another popup replaced this one
+        stop();
+        host.dispatchEvent(new CustomEvent('vetted:cancel', { bubbles: true, composed: true }));
+      }, 500);
+    }, 400);
     function onMessage(event) {
       if (event.source !== popup || event.origin !== redirect.origin) return;
       var data = event.data;
       if (!data || data.type !== MESSAGE_TYPE || typeof data.url !== 'string') return;
       var callback = parseUrl(data.url);
       if (!callback || callback.origin !== redirect.origin || callback.pathname !== redirect.pathname) return;
-      window.removeEventListener('message', onMessage);
-      awaitedPopup = null;
+      stop();
       complete(host, callback);
     }
-    awaitedPopup = onMessage;
+    function stop() {
+      window.removeEventListener('message', onMessage);
+      window.clearInterval(watcher);
+      if (stopAwaiting === stop) stopAwaiting = null;
+    }
+    stopAwaiting = stop;
     window.addEventListener('message', onMessage);
   }
 
