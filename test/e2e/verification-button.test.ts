@@ -87,7 +87,8 @@ describeRequiring('verification button journeys in Chromium', missingChromium, (
 
   async function expectDiscount(page: Page, who: string): Promise<void> {
     await page.getByText(`Verified: ${who} — 15% off applied`).waitFor();
-    expect(new URL(page.url()).pathname).toBe('/');
+    // After a full-page return the shop tidies its address bar from /callback?code=… to / (static/shop.js).
+    await page.waitForURL((url) => url.pathname === '/');
     expect(await page.locator('[data-vetted-button]').count()).toBe(0);
   }
 
