@@ -82,6 +82,16 @@ describeRequiring('verification button journeys in Chromium', missingChromium, (
     await page.getByRole('button', { name: decision }).click();
   }
 
+  /** The code Vetted mailed to `to`, read from the development outbox in another tab. */
+  async function codeFromOutbox(page: Page, to: string): Promise<string> {
+    const mailbox = await page.context().newPage();
+    await mailbox.goto(`${server.config.baseUrl}/dev/outbox`);
+    const mail = mailbox.getByRole('article').filter({ hasText: to }).first();
+    const text = (await mail.locator('pre').textContent()) ?? '';
+    await mailbox.close();
+    return /\b(\d{6})\b/.exec(text)?.[1] ?? '';
+  }
+
   const popupButton = (page: Page) => page.locator('[data-display="popup"]').getByRole('button');
   const fullPageButton = (page: Page) => page.locator('[data-theme="dark"]').getByRole('button');
 
@@ -180,6 +190,25 @@ describeRequiring('verification button journeys in Chromium', missingChromium, (
     expect(detail.code).toMatch(/.+/);
     expect(detail.state).toMatch(/.+/);
     expect(detail.url).toContain(`${shop.redirectUri}?code=`);
+  });
+
+  it('popup through Vetted’s verification step: a new user proves a .mil address inside the popup', async () => {
+    const page = await openShop();
+    const user = await registerUser(server);
+    const address = `sam.${Date.now()}@army.mil`;
+    const [popup] = await Promise.all([page.waitForEvent('popup'), popupButton(page).click()]);
+    await popup.getByLabel('Email', { exact: true }).fill(user.email);
+    await popup.getByLabel('Password', { exact: true }).fill(user.password);
+    await popup.getByRole('button', { name: 'Sign in' }).click();
+    await popup.getByRole('heading', { name: 'Verify your military status' }).waitFor();
+    await popup.getByLabel('Work or school email', { exact: true }).fill(address);
+    await popup.getByRole('button', { name: 'Send code' }).click();
+    await popup.getByLabel('Verification code').fill(await codeFromOutbox(page, address));
+    await popup.getByRole('button', { name: 'Verify military status' }).click();
+    const closed = popup.waitForEvent('close', { timeout: 30_000 });
+    await popup.getByRole('button', { name: 'Allow' }).click();
+    await closed;
+    await expectDiscount(page, 'Service Member');
   });
 
   it('popup closed before the end: the opener gets vetted:cancel and stays put', async () => {
