@@ -7,8 +7,9 @@
  * It renders an accessible <button> in the element's shadow root and starts the authorization: a full-page
  * redirect (default) or a popup. On the redirect page, `Vetted.completePopup()` hands the callback URL back to
  * the opener, which fires `vetted:complete` on the element and, unless the listener calls preventDefault(),
- * navigates to that URL. `#idme-wallet-button` and ID.me's data-* names work unchanged. Dependency-free; the
- * only global is `window.Vetted`.
+ * navigates to that URL (`vetted:cancel` if the user closes the popup first). `#idme-wallet-button` and
+ * ID.me's data-* names work unchanged. The shadow root exposes no ::part: partners pick a variant
+ * (data-theme, data-size), not a style. Dependency-free; the only global is `window.Vetted`.
  */
 (function (window) {
   'use strict';
@@ -234,7 +235,6 @@
     var button = document.createElement('button');
     button.type = 'button';
     button.className = options.theme + ' ' + options.size;
-    button.setAttribute('part', 'button');
     var label = document.createElement('span');
     label.textContent = labelFor(options);
     button.appendChild(mark());
