@@ -115,6 +115,17 @@ describeRequiring('verification button journeys in Chromium', missingChromium, (
       'Opens Vetted in a new window',
     );
     expect(await fullPageButton(page).getAttribute('aria-describedby')).toBeNull();
+    // The page's CSS cannot restyle it: the shadow root keeps page rules out and exposes no ::part.
+    await page.evaluate(`
+      const sheet = new CSSStyleSheet();
+      sheet.replaceSync('button, span::part(button) { background: rgb(255, 0, 0) !important; display: none !important; }');
+      document.adoptedStyleSheets = [sheet];
+    `);
+    const background = `getComputedStyle(
+      document.querySelector('[data-display="popup"]').shadowRoot.querySelector('button'),
+    ).backgroundColor`;
+    expect(await page.evaluate(background)).toBe('rgb(29, 78, 216)');
+    expect(await popupButton(page).isVisible()).toBe(true);
     expect(await fullPageButton(page).getAttribute('class')).toBe('dark medium');
     expect(await seriousViolations(page)).toEqual([]);
   });
