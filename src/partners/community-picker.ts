@@ -43,7 +43,11 @@ export function pickCommunities(input: PickerInput): PickerOutcome {
   const enabled = input.communities.filter((community) =>
     application.allowedScopes.includes(community.handle),
   );
-  const asked = new Set(scopeTokens(query.get('scopes') ?? query.get('scope')));
+  const isCommunity = new Set(input.communities.map((community) => community.handle));
+  // Only communities count here: `scope=openid` alone names none, so every enabled one is offered.
+  const asked = new Set(
+    scopeTokens(query.get('scopes') ?? query.get('scope')).filter((scope) => isCommunity.has(scope)),
+  );
   const offered = asked.size === 0 ? enabled : enabled.filter((community) => asked.has(community.handle));
   const back = (error: string, description: string) =>
     errorResponse(query, redirectUri, input.issuer, { error, error_description: description });
@@ -57,7 +61,6 @@ export function pickCommunities(input: PickerInput): PickerOutcome {
     };
   }
   // The other scopes asked for (openid, profile, …) go along with the chosen community.
-  const isCommunity = new Set(input.communities.map((community) => community.handle));
   const others = scopeTokens(query.get('scope')).filter((scope) => !isCommunity.has(scope));
   const choices = offered.map((community) => ({
     community,

@@ -155,8 +155,10 @@ describe('the verification button script and the community picker', () => {
     });
 
     it('offers every enabled community when none is named', async () => {
-      const page = await (await picker(base())).text();
-      for (const name of ['Military', 'First Responder', 'Student']) expect(page).toContain(name);
+      for (const named of [{}, { scope: 'openid' }] as Record<string, string>[]) {
+        const page = await (await picker({ ...base(), ...named })).text();
+        for (const name of ['Military', 'First Responder', 'Student']) expect(page).toContain(name);
+      }
     });
 
     it('tells the partner, at its registered redirect URI, when none of the requested communities is enabled', async () => {
