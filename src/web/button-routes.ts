@@ -3,6 +3,9 @@ import type { Router } from '@koa/router';
 import type { Context } from 'koa';
 import { loadStaticFiles, sendStaticFile, type StaticFile } from './static-routes.ts';
 
+/** Its own folder: /static/<name> serves only the top level of static/, so the script has one set of URLs. */
+const scriptFolder = new URL('./static/js/', import.meta.url);
+
 /** The stable URLs partners include; ID.me's file name works too, so a page changes only the host. */
 const STABLE_PATHS = ['/js/button.js', '/js/idme-wallet-button.js'];
 
@@ -46,8 +49,8 @@ function chooseEncoding(ctx: Context): Encoding {
  * (`Link: rel=canonical` on the stable ones) never changes and may be cached for good.
  */
 export function buttonRoutes(router: Router, options: { folder?: URL } = {}): void {
-  const file = loadStaticFiles(options.folder).get('button.js');
-  if (file === undefined) throw new Error('the button script (static/button.js) is missing');
+  const file = loadStaticFiles(options.folder ?? scriptFolder).get('button.js');
+  if (file === undefined) throw new Error('the button script (static/js/button.js) is missing');
   const versioned = versionedButtonPath(file);
   const variants = encodings(file);
   const send = (ctx: Context, cacheControl: string) => {

@@ -25,15 +25,23 @@ interface VettedGlobal {
 }
 
 /** The script as browsers get it, run in a context with no document: only its pure functions are used. */
-function loadScript(): VettedGlobal {
-  const source = readFileSync(new URL('./static/button.js', import.meta.url), 'utf8');
+function loadScript(): { Vetted: VettedGlobal; globals: string[] } {
+  const source = readFileSync(new URL('./static/js/button.js', import.meta.url), 'utf8');
   const context: Record<string, unknown> = { URL, URLSearchParams, console };
   context.window = context;
+  const before = new Set(Object.keys(context));
   runInNewContext(source, context);
-  return context.Vetted as VettedGlobal;
+  return {
+    Vetted: context.Vetted as VettedGlobal,
+    globals: Object.keys(context).filter((name) => !before.has(name)),
+  };
 }
 
-const Vetted = loadScript();
+const { Vetted, globals } = loadScript();
+
+it('adds one global, the Vetted namespace', () => {
+  expect(globals).toEqual(['Vetted']);
+});
 const element = (attributes: Record<string, string>) => ({
   getAttribute: (name: string) => attributes[name] ?? null,
 });

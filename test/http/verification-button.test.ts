@@ -94,6 +94,9 @@ describe('the verification button script and the community picker', () => {
       expect(versioned.headers.get('cross-origin-resource-policy')).toBe('cross-origin');
       expect(await versioned.text()).toBe(await stable.text());
       expect((await fetch(url('/js/button.AAAAAAAAAAAAAAAAAAAAAAAAAAA.js'))).status).toBe(404);
+      // One set of URLs: the script is not also a /static file.
+      expect((await fetch(url('/static/button.js'))).status).toBe(404);
+      expect((await fetch(url('/static/js'))).status).toBe(404);
     });
   });
 
