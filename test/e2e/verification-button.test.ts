@@ -115,6 +115,8 @@ describeRequiring('verification button journeys in Chromium', missingChromium, (
       'Opens Vetted in a new window',
     );
     expect(await fullPageButton(page).getAttribute('aria-describedby')).toBeNull();
+    // Vetted's mark, hidden from assistive technology (the text names the button).
+    expect(await popupButton(page).locator('svg').getAttribute('aria-hidden')).toBe('true');
     // The page's CSS cannot restyle it: the shadow root keeps page rules out and exposes no ::part.
     await page.evaluate(`
       const sheet = new CSSStyleSheet();
@@ -222,7 +224,7 @@ describeRequiring('verification button journeys in Chromium', missingChromium, (
     await expectDiscount(page, 'Service Member');
   });
 
-  it('popup closed before the end: the opener gets vetted:cancel and stays put', async () => {
+  it('popup closed before the end: the opener ignores a forged result, gets vetted:cancel and stays put', async () => {
     const page = await openShop();
     await page.evaluate(`
       for (const name of ['vetted:cancel', 'vetted:complete']) {
@@ -231,6 +233,10 @@ describeRequiring('verification button journeys in Chromium', missingChromium, (
     `);
     const [popup] = await Promise.all([page.waitForEvent('popup'), popupButton(page).click()]);
     await popup.getByLabel('Email', { exact: true }).waitFor();
+    // A result posted from any origin but the redirect URI's is ignored: here, from Vetted's page in the popup.
+    await popup.evaluate(
+      `window.opener.postMessage({ type: 'vetted:popup-complete', url: ${JSON.stringify(`${shop.redirectUri}?code=forged&state=x`)} }, '*')`,
+    );
     await popup.close();
     await expect.poll(() => page.evaluate('window.events'), { timeout: 5000 }).toEqual(['vetted:cancel']);
     expect(page.url()).toBe(`${shop.url}/`);
