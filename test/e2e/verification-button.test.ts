@@ -205,6 +205,26 @@ describeRequiring('verification button journeys in Chromium', missingChromium, (
     expect(detail.url).toContain(`${shop.redirectUri}?code=`);
   });
 
+  it('popup: a listener that calls preventDefault() keeps the opener where it is', async () => {
+    const page = await openShop();
+    await page.evaluate(`
+      document.addEventListener('vetted:complete', (event) => {
+        event.preventDefault();
+        window.handled = event.detail.state;
+      });
+    `);
+    const [popup] = await Promise.all([page.waitForEvent('popup'), popupButton(page).click()]);
+    const closed = popup.waitForEvent('close', { timeout: 30_000 });
+    await signInAndAnswer(popup, await verifiedUser(), 'Allow');
+    await closed;
+    await expect.poll(() => page.evaluate('window.handled'), { timeout: 5000 }).toMatch(/.+/);
+    expect(page.url()).toBe(`${shop.url}/`);
+    expect(await page.getByText('15% off applied').count()).toBe(0); // not navigated: the old page is shown
+    // The shop's server finished the exchange in the popup; the page shows it once it asks again.
+    await page.reload();
+    await expectDiscount(page, 'Veteran');
+  });
+
   it('popup through Vetted’s verification step: a new user proves a .mil address inside the popup', async () => {
     const page = await openShop();
     const user = await registerUser(server);
