@@ -44,7 +44,24 @@ describe('concurrent uploads', () => {
       { actor: { type: 'reviewer', id: 'rita' } },
     );
     const before = blobFiles(server).length;
-    const outcomes = await Promise.allSettled([upload('#222222'), upload('#333333')]);
+    // Both uploads must find the attempt to resume before either submits: otherwise the one whose image
+    // check finishes first may be done before the other looks, and the other rightly starts a new attempt.
+    // So the real latestFor is held until both have asked (the interleaving is forced, nothing is faked).
+    const { verification } = server.services;
+    const latestFor = verification.latestFor.bind(verification);
+    let arrived = 0;
+    let release: () => void = () => undefined;
+    const bothAsked = new Promise<void>((resolve) => (release = resolve));
+    verification.latestFor = async (...args) => {
+      arrived += 1;
+      if (arrived === 2) release();
+      await bothAsked;
+      return latestFor(...args);
+    };
+    const outcomes = await Promise.allSettled([upload('#222222'), upload('#333333')]).finally(() => {
+      verification.latestFor = latestFor;
+    });
+    expect(arrived).toBe(2);
     expect(outcomes.filter((outcome) => outcome.status === 'fulfilled')).toHaveLength(1);
     expect((await server.services.verification.findById(first.id))?.status).toBe('evidence_submitted');
     // The first upload's image, and one of the two new ones.
