@@ -1,6 +1,7 @@
 import { readSignUpForm } from '../account/sign-up-form.ts';
 import type { Context } from 'koa';
 import { InvalidInputError, RetryLaterError } from '../accounts/errors.ts';
+import { rotateCsrfSecret } from '../http/csrf.ts';
 import { isAppError } from '../lib/app-error.ts';
 import { renderSignIn } from '../web/views/sign-in.ts';
 import { renderSignUp, type SignUpField } from '../web/views/sign-up.ts';
@@ -75,6 +76,8 @@ export async function signIn(ctx: Context, interaction: InteractionContext, deps
       ip: ctx.ip,
       requestId: ctx.state.requestId as string,
     });
+    // The password was right: no form token from before the sign-in works after it.
+    rotateCsrfSecret(ctx);
     if (user.emailVerified) {
       await finish(ctx, interaction, { login: { accountId: user.id } }, false);
       return;
@@ -115,6 +118,7 @@ export async function verifyEmail(
   const accountId = interaction.pending.pendingAccountId;
   try {
     await deps.accounts.confirmEmail(accountId, formField(ctx, 'code').trim(), { ip: ctx.ip });
+    rotateCsrfSecret(ctx);
     await finish(ctx, interaction, { login: { accountId } }, false);
   } catch (error) {
     if (!isAppError(error) || error.status >= 500) throw error;
