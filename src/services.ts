@@ -1,5 +1,6 @@
 import { createAccountAdmin } from './accounts/account-admin.ts';
 import { createAccountService } from './accounts/account-service.ts';
+import { createDeviceCookies } from './accounts/device-cookies.ts';
 import { createOneTimeCodeRepository } from './accounts/one-time-code-repository.ts';
 import { createOneTimeCodeService } from './accounts/one-time-codes.ts';
 import { createRoleService } from './accounts/roles.ts';
@@ -126,6 +127,7 @@ export function createServices(deps: ServiceDeps) {
     clock,
     rateLimiter,
     logger,
+    deviceCookies: createDeviceCookies(deriveKey(masterKey, 'device-cookies'), () => clock.now().getTime()),
   });
   const emailRules = createEmailDomainRules({
     repository: createEmailDomainRuleRepository(db),

@@ -5,6 +5,7 @@ import type { Logger } from '../lib/logger.ts';
 import type { Mailer } from '../mail/mailer.ts';
 import type { RateLimiter } from '../rate-limits/rate-limiter.ts';
 import { createSignInGuard, defaultSignInPolicy, type SignInPolicy } from '../rate-limits/sign-in-guard.ts';
+import { createDeviceCookies, type DeviceCookies } from './device-cookies.ts';
 import { emailVerificationMessage } from './emails.ts';
 import { accountErrors } from './errors.ts';
 import { CODE_TTL_MS, type OneTimeCodeService } from './one-time-codes.ts';
@@ -53,6 +54,8 @@ export interface AccountServiceDeps {
   logger: Logger;
   passwords?: PasswordHasher;
   signInPolicy?: SignInPolicy;
+  /** Signs and reads device cookies; the composition root's key is the same on every instance. */
+  deviceCookies?: DeviceCookies;
   /** Defaults to 16 random bytes as hex. */
   newUserId?: () => string;
 }
@@ -62,6 +65,9 @@ export function createAccountService(deps: AccountServiceDeps) {
   const passwords = deps.passwords ?? createPasswordHasher();
   const guard = createSignInGuard(rateLimiter, deps.signInPolicy ?? defaultSignInPolicy);
   const newUserId = deps.newUserId ?? (() => randomBytes(16).toString('hex'));
+  // Tests that do not care get a key of their own; services.ts passes one derived from the master key.
+  const deviceCookies =
+    deps.deviceCookies ?? createDeviceCookies(randomBytes(32), () => clock.now().getTime());
   const subject = (id: string) => ({ type: 'user', id });
 
   async function create(
@@ -176,18 +182,22 @@ export function createAccountService(deps: AccountServiceDeps) {
     /**
      * Checks an email and password. Throws `accounts.invalid_credentials` alike for a wrong password and
      * an unknown email (taking the same time), and `accounts.too_many_attempts` (a RetryLaterError) while
-     * the account or the address is locked out, even for the right password.
+     * the caller is locked out, even for the right password: a browser with a valid `deviceCookie` for this
+     * account by its own failures only, any other by the account's lock and its address's limit.
      */
     async authenticate(
       email: string,
       password: string,
       origin: RequestOrigin & { ip: string },
+      options: { deviceCookie?: string } = {},
     ): Promise<User> {
       const normalized = normalizeEmail(email);
-      const waitMs = await guard.retryAfterMs(normalized, origin.ip);
+      const user = await users.findByEmailNormalized(normalized);
+      const cookie = deviceCookies.read(options.deviceCookie);
+      const device = user !== undefined && cookie?.accountId === user.id ? cookie.nonce : undefined;
+      const waitMs = await guard.retryAfterMs(normalized, origin.ip, device);
       if (waitMs > 0) throw accountErrors.tooManyAttempts(waitMs);
 
-      const user = await users.findByEmailNormalized(normalized);
       // Over-long input is refused after the same work as any wrong password.
       const candidate = password.length > PASSWORD_MAX_LENGTH * 4 ? '' : password;
       const matches =
@@ -196,7 +206,7 @@ export function createAccountService(deps: AccountServiceDeps) {
           : await passwords.verify(user.passwordHash, candidate);
 
       if (user === undefined || user.passwordHash === null || !matches) {
-        const lockedForMs = await guard.recordFailure(normalized, origin.ip);
+        const lockedForMs = await guard.recordFailure(normalized, origin.ip, device);
         if (user !== undefined) {
           await audit.record('user.sign_in_failed', {
             actor: { type: 'user' },
@@ -208,14 +218,18 @@ export function createAccountService(deps: AccountServiceDeps) {
               actor: { type: 'system' },
               subject: subject(user.id),
               origin,
-              data: { seconds: Math.ceil(lockedForMs / 1000) },
+              // A known device locks only itself; the others' failures lock the account for unknown clients.
+              data: {
+                seconds: Math.ceil(lockedForMs / 1000),
+                scope: device === undefined ? 'account' : 'device',
+              },
             });
           }
         }
         throw accountErrors.invalidCredentials();
       }
 
-      await guard.clearAccount(normalized);
+      await guard.recordSuccess(normalized, device);
       // Only someone with the right password learns that the account is locked.
       if (user.lockedAt != null) throw accountErrors.locked();
       if (passwords.needsRehash(user.passwordHash)) {
@@ -225,9 +239,14 @@ export function createAccountService(deps: AccountServiceDeps) {
         actor: { type: 'user', id: user.id },
         subject: subject(user.id),
         origin,
-        data: { method: 'password' },
+        data: { method: 'password', knownDevice: device !== undefined },
       });
       return toUser(user);
+    },
+
+    /** A new device cookie for a browser that just signed in to `userId` (give it after every sign-in). */
+    issueDeviceCookie(userId: string): string {
+      return deviceCookies.issue(userId);
     },
 
     async findById(id: string): Promise<User | undefined> {

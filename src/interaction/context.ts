@@ -17,6 +17,8 @@ export interface InteractionDeps {
   uploadForm: Middleware;
   /** Remembers the grant in which an account consented to a client, across sessions. */
   saveConsent(accountId: string, clientId: string, grantId: string): Promise<void>;
+  /** The public URL is https (TLS may end at a proxy): cookies set here are Secure. */
+  secure: boolean;
 }
 
 export type InteractionDetails = Awaited<ReturnType<Provider['interactionDetails']>>;

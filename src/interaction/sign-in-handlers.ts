@@ -1,3 +1,4 @@
+import { deviceCookieOf, setDeviceCookie } from '../account/device-cookie.ts';
 import { readSignUpForm } from '../account/sign-up-form.ts';
 import type { Context } from 'koa';
 import { InvalidInputError, RetryLaterError } from '../accounts/errors.ts';
@@ -72,11 +73,15 @@ export async function showVerifyEmail(
 export async function signIn(ctx: Context, interaction: InteractionContext, deps: InteractionDeps) {
   const email = formField(ctx, 'email');
   try {
-    const user = await deps.accounts.authenticate(email, formField(ctx, 'password'), {
-      ip: ctx.ip,
-      requestId: ctx.state.requestId as string,
-    });
-    // The password was right: no form token from before the sign-in works after it.
+    const user = await deps.accounts.authenticate(
+      email,
+      formField(ctx, 'password'),
+      { ip: ctx.ip, requestId: ctx.state.requestId as string },
+      { deviceCookie: deviceCookieOf(ctx) },
+    );
+    // The password was right: this browser is a known device of the account from now on, and no form token
+    // from before the sign-in works after it.
+    setDeviceCookie(ctx, deps.accounts.issueDeviceCookie(user.id), deps.secure);
     rotateCsrfSecret(ctx);
     if (user.emailVerified) {
       await finish(ctx, interaction, { login: { accountId: user.id } }, false);
