@@ -128,7 +128,18 @@ export function createApp(services: Services): Koa<AppState> {
   });
   const sessions = { accounts: services.accounts, webSessions: services.webSessions, secure };
   manageRoutes(router, services, sessions);
-  signUpRoutes(router, sessions, csrfProtection({ secure }));
+  signUpRoutes(
+    router,
+    {
+      ...sessions,
+      pendingSignUps: {
+        box: services.signUpBox,
+        secure,
+        now: () => services.clock.now().getTime(),
+      },
+    },
+    csrfProtection({ secure }),
+  );
   const shownOnce = createShownOnce({
     box: services.consoleBox,
     secure,

@@ -25,6 +25,7 @@ export type InteractionDetails = Awaited<ReturnType<Provider['interactionDetails
 
 /** What Vetted keeps in the interaction between the sign-in or sign-up form and the email code form. */
 export interface PendingSignIn {
+  /** The account, or the decoy of a sign-up for a registered address (accounts/sign-up-decoys.ts). */
   pendingAccountId: string;
 }
 

@@ -55,17 +55,18 @@ export async function showVerifyEmail(
   deps: InteractionDeps,
   extra: { error?: string; notice?: string } = {},
 ): Promise<void> {
-  const user =
+  // The account signing in or up, or the decoy of a sign-up for a registered address: the same page.
+  const pending =
     interaction.pending === undefined
       ? undefined
-      : await deps.accounts.findById(interaction.pending.pendingAccountId);
-  if (user === undefined) return showSignIn(ctx, interaction);
+      : await deps.accounts.pendingSignUp(interaction.pending.pendingAccountId);
+  if (pending === undefined) return showSignIn(ctx, interaction);
   ctx.type = 'html';
   ctx.body = renderVerifyEmail({
     action: interaction.action('verify-email'),
     resendAction: interaction.action('resend-code'),
     csrfToken: (ctx.state as PageState).csrfToken,
-    email: user.email,
+    email: pending.email,
     ...extra,
   });
 }
@@ -102,12 +103,17 @@ export async function signIn(ctx: Context, interaction: InteractionContext, deps
 export async function signUp(ctx: Context, interaction: InteractionContext, deps: InteractionDeps) {
   const { values, input } = readSignUpForm((name) => formField(ctx, name));
   try {
-    const user = await deps.accounts.signUp(input, { ip: ctx.ip, requestId: ctx.state.requestId as string });
-    await remember(ctx, interaction, { pendingAccountId: user.id });
+    // A registered address is answered as a new one: its pending id is a decoy's (accounts/sign-up-decoys.ts).
+    const pending = await deps.accounts.signUp(input, {
+      ip: ctx.ip,
+      requestId: ctx.state.requestId as string,
+    });
+    await remember(ctx, interaction, { pendingAccountId: pending.id });
     ctx.redirect(interaction.action(''));
     ctx.status = 303;
   } catch (error) {
     if (!isAppError(error) || error.status >= 500) throw error;
+    if (error instanceof RetryLaterError) ctx.set('Retry-After', String(error.retryAfterSeconds));
     const errors = error instanceof InvalidInputError ? error.fields : { form: error.message };
     showSignUp(ctx, interaction, { values, errors });
     ctx.status = error.status;
@@ -127,6 +133,7 @@ export async function verifyEmail(
     await finish(ctx, interaction, { login: { accountId } }, false);
   } catch (error) {
     if (!isAppError(error) || error.status >= 500) throw error;
+    if (error instanceof RetryLaterError) ctx.set('Retry-After', String(error.retryAfterSeconds));
     await showVerifyEmail(ctx, interaction, deps, { error: error.message });
     ctx.status = error.status;
   }
@@ -143,6 +150,7 @@ export async function resendCode(
     await showVerifyEmail(ctx, interaction, deps, { notice: 'We sent you a new code.' });
   } catch (error) {
     if (!isAppError(error) || error.status >= 500) throw error;
+    if (error instanceof RetryLaterError) ctx.set('Retry-After', String(error.retryAfterSeconds));
     await showVerifyEmail(ctx, interaction, deps, { error: error.message });
     ctx.status = error.status;
   }
