@@ -39,7 +39,7 @@ export const accountErrors = {
   /** Too many sign-ups from one network or for one address (sign-up-limits.ts). */
   signUpThrottled: (limit: 'network' | 'address', retryAfterMs: number) => {
     const minutes = Math.max(1, Math.ceil(retryAfterMs / 60_000));
-    const wait = `Try again in ${minutes === 1 ? 'a minute' : `${minutes} minutes`}.`;
+    const wait = `Try again in ${minutes === 1 ? 'a minute' : minutes >= 60 ? 'an hour' : `${minutes} minutes`}.`;
     return new RetryLaterError({
       code: 'accounts.sign_up_throttled',
       message:
