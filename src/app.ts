@@ -10,6 +10,7 @@ import { multipartForm } from './http/multipart.ts';
 import { errorHandler } from './http/error-handler.ts';
 import { createHttpMetrics } from './http/metrics.ts';
 import { requestContext } from './http/request-context.ts';
+import { warnUntrustedForwarding } from './http/forwarded-warning.ts';
 import { attributesRoutes } from './http/routes/attributes.ts';
 import { devRoutes } from './http/routes/dev.ts';
 import { healthRoutes } from './http/routes/health.ts';
@@ -99,6 +100,7 @@ export function createApp(services: Services): Koa<AppState> {
       }),
       saveConsent: (accountId, clientId, grantId) =>
         services.oidcModels.saveConsent(accountId, clientId, grantId, services.clock.now().getTime()),
+      secure,
     },
     csrfProtection({ secure }),
   );
@@ -126,7 +128,18 @@ export function createApp(services: Services): Koa<AppState> {
   });
   const sessions = { accounts: services.accounts, webSessions: services.webSessions, secure };
   manageRoutes(router, services, sessions);
-  signUpRoutes(router, sessions, csrfProtection({ secure }));
+  signUpRoutes(
+    router,
+    {
+      ...sessions,
+      pendingSignUps: {
+        box: services.signUpBox,
+        secure,
+        now: () => services.clock.now().getTime(),
+      },
+    },
+    csrfProtection({ secure }),
+  );
   const shownOnce = createShownOnce({
     box: services.consoleBox,
     secure,
@@ -189,6 +202,7 @@ export function createApp(services: Services): Koa<AppState> {
 
   app.use(metrics.middleware);
   app.use(requestContext(ids, logger));
+  app.use(warnUntrustedForwarding(config.trustProxy, logger));
   app.use(securityHeaders({ https: secure }));
   app.use(async (ctx, next) => {
     // While draining, ask clients not to reuse the connection so the server can close it.

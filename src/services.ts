@@ -1,5 +1,7 @@
 import { createAccountAdmin } from './accounts/account-admin.ts';
 import { createAccountService } from './accounts/account-service.ts';
+import { createDeviceCookies } from './accounts/device-cookies.ts';
+import { createSignUpDecoys } from './accounts/sign-up-decoys.ts';
 import { createOneTimeCodeRepository } from './accounts/one-time-code-repository.ts';
 import { createOneTimeCodeService } from './accounts/one-time-codes.ts';
 import { createRoleService } from './accounts/roles.ts';
@@ -114,7 +116,18 @@ export function createServices(deps: ServiceDeps) {
     ids,
     beforeDelete: (gone) => documents.deleteForVerification(gone.id),
   });
+  // Sliding-window limits (document passback per document, sign-ups), shared by every instance: the one place
+  // to pick their store.
+  // Redis when VETTED_REDIS_URL is set (stamped with the injected clock, like the database store), else the
+  // database. The database store is pruned either way: it may hold events from before Redis was configured.
+  const redis = config.redisUrl === undefined ? undefined : createRedisClient(config.redisUrl, logger);
+  const databaseSlidingWindows = createDatabaseSlidingWindow(db, clock);
+  const slidingWindows: SlidingWindowLimiter =
+    redis === undefined
+      ? databaseSlidingWindows
+      : createRedisSlidingWindow(redis, { now: () => clock.now().getTime() });
   const codeRepository = createOneTimeCodeRepository(db);
+  const signUpDecoys = createSignUpDecoys({ db, clock });
   const rateLimiter = createDatabaseRateLimiter(db, clock);
   const mailer = createMailer(config, db, { clock, ids });
   const codes = createOneTimeCodeService({ repository: codeRepository, masterKey, clock, ids });
@@ -126,6 +139,10 @@ export function createServices(deps: ServiceDeps) {
     clock,
     rateLimiter,
     logger,
+    deviceCookies: createDeviceCookies(deriveKey(masterKey, 'device-cookies'), () => clock.now().getTime()),
+    slidingWindows,
+    decoys: signUpDecoys,
+    signInUrl: `${config.baseUrl}/account/sign-in`,
   });
   const emailRules = createEmailDomainRules({
     repository: createEmailDomainRuleRepository(db),
@@ -244,15 +261,6 @@ export function createServices(deps: ServiceDeps) {
   });
   const oidcModels = createModelRepository(db);
   const consents = createConsentService({ models: oidcModels, audit, clock });
-  // The per-document limit of document passback, shared by every instance: the one place to pick its store.
-  // Redis when VETTED_REDIS_URL is set (stamped with the injected clock, like the database store), else the
-  // database. The database store is pruned either way: it may hold events from before Redis was configured.
-  const redis = config.redisUrl === undefined ? undefined : createRedisClient(config.redisUrl, logger);
-  const databaseSlidingWindows = createDatabaseSlidingWindow(db, clock);
-  const slidingWindows: SlidingWindowLimiter =
-    redis === undefined
-      ? databaseSlidingWindows
-      : createRedisSlidingWindow(redis, { now: () => clock.now().getTime() });
   const documentPassback = composeDocumentPassback({
     db,
     config,
@@ -284,6 +292,7 @@ export function createServices(deps: ServiceDeps) {
     tasks: [
       { name: 'oidc_models', run: (now) => oidcModels.sweepExpired(now) },
       { name: 'one_time_codes', run: (now) => codeRepository.deleteExpired(now) },
+      { name: 'sign_up_decoys', run: (now) => signUpDecoys.deleteExpired(now) },
       // Sign-in failure counters are forgotten after a day without failures (rate-limits/sign-in-guard.ts).
       { name: 'rate_limits', run: () => rateLimiter.deleteStale(25 * HOUR_MS) },
       { name: 'web_sessions', run: () => webSessions.sweep() },
@@ -333,6 +342,8 @@ export function createServices(deps: ServiceDeps) {
     /** Signs cookies with a key derived from the master key, the same on every instance. */
     /** Seals what the developer console shows once across a redirect (developer/shown-once.ts). */
     consoleBox: createSecretBox(masterKey, 'console-shown-once'),
+    /** Seals the sign-up a browser is confirming on the account pages (account/pending-sign-up.ts). */
+    signUpBox: createSecretBox(masterKey, 'pending-sign-ups'),
     cookieSigner: createCookieSigner([deriveKey(masterKey, 'cookies').toString('base64url')]),
     health: createHealth(database),
     /** Closes what the services opened themselves (the Redis connection); the database is the caller's. */

@@ -8,6 +8,7 @@ import { reasonLabel } from '../verification/review-reasons.ts';
 import type { VerificationService } from '../verification/verification-service.ts';
 import { renderMyVerifications, type DocumentAccessItem } from '../web/views/my-verifications.ts';
 import { renderSignIn } from '../web/views/sign-in.ts';
+import { deviceCookieOf, setDeviceCookie } from './device-cookie.ts';
 import { currentUser, safeNext, signInBrowser, signOutBrowser, type AccountSessionDeps } from './session.ts';
 
 export interface AccountRouteDeps extends AccountSessionDeps {
@@ -70,10 +71,13 @@ export function accountRoutes(router: Router, deps: AccountRouteDeps, csrf: Midd
   router.post('/account/sign-in', ...forms, async (ctx) => {
     const email = formField(ctx, 'email');
     try {
-      const user = await deps.accounts.authenticate(email, formField(ctx, 'password'), {
-        ip: ctx.ip,
-        requestId: (ctx.state as PageState).requestId,
-      });
+      const user = await deps.accounts.authenticate(
+        email,
+        formField(ctx, 'password'),
+        { ip: ctx.ip, requestId: (ctx.state as PageState).requestId },
+        { deviceCookie: deviceCookieOf(ctx) },
+      );
+      setDeviceCookie(ctx, deps.accounts.issueDeviceCookie(user.id), deps.secure);
       await signInBrowser(ctx, deps, user);
       ctx.redirect(safeNext(ctx.query.next, HOME));
       ctx.status = 303;

@@ -1,6 +1,7 @@
 import type { Context } from 'koa';
 import type { AccountService, User } from '../accounts/account-service.ts';
 import type { WebSessionService } from '../accounts/web-sessions.ts';
+import { rotateCsrfSecret } from '../http/csrf.ts';
 
 export const ACCOUNT_COOKIE = 'vetted_account';
 
@@ -36,7 +37,9 @@ function cookieOptions(deps: AccountSessionDeps, expires?: Date) {
   };
 }
 
+/** Signs the browser in, with a new form-token secret: no token handed out before works afterwards. */
 export async function signInBrowser(ctx: Context, deps: AccountSessionDeps, user: User): Promise<void> {
+  rotateCsrfSecret(ctx);
   const { token, expiresAt } = await deps.webSessions.create(user.id);
   // The public URL is https but TLS may end at a proxy Koa does not trust: the browser still sees https.
   if (deps.secure) ctx.cookies.secure = true;

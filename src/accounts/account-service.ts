@@ -5,10 +5,14 @@ import type { Logger } from '../lib/logger.ts';
 import type { Mailer } from '../mail/mailer.ts';
 import type { RateLimiter } from '../rate-limits/rate-limiter.ts';
 import { createSignInGuard, defaultSignInPolicy, type SignInPolicy } from '../rate-limits/sign-in-guard.ts';
-import { emailVerificationMessage } from './emails.ts';
+import type { SlidingWindowLimiter } from '../rate-limits/sliding-window.ts';
+import { createDeviceCookies, type DeviceCookies } from './device-cookies.ts';
+import { emailVerificationMessage, existingAccountMessage } from './emails.ts';
 import { accountErrors } from './errors.ts';
 import { CODE_TTL_MS, type OneTimeCodeService } from './one-time-codes.ts';
 import { createPasswordHasher, PASSWORD_MAX_LENGTH, type PasswordHasher } from './password.ts';
+import type { SignUpDecoys } from './sign-up-decoys.ts';
+import { countSignUp } from './sign-up-limits.ts';
 import {
   normalizeEmail,
   validateUserInput,
@@ -38,6 +42,15 @@ export interface User {
   locked: boolean;
 }
 
+/**
+ * A sign-up waiting for its email code: `id` is the new account's, or a decoy's when the address already had
+ * an account (sign-up-decoys.ts). Callers treat both alike; only the code decides, and a decoy's never does.
+ */
+export interface PendingSignUp {
+  id: string;
+  email: string;
+}
+
 export const EMAIL_VERIFICATION = 'email_verification';
 /** At most one new email verification code per user per minute. */
 export const CODE_RESEND_WINDOW = { limit: 1, windowMs: 60_000 };
@@ -50,18 +63,28 @@ export interface AccountServiceDeps {
   clock: Clock;
   /** Counters for sign-in brute-force protection and code throttling. */
   rateLimiter: RateLimiter;
+  /** Sign-up limits per network and per address (database or Redis). */
+  slidingWindows: SlidingWindowLimiter;
+  decoys: SignUpDecoys;
+  /** Where the owner of an address is sent to sign in (in the mail about a sign-up with their address). */
+  signInUrl: string;
   logger: Logger;
   passwords?: PasswordHasher;
   signInPolicy?: SignInPolicy;
+  /** Signs and reads device cookies; the composition root's key is the same on every instance. */
+  deviceCookies?: DeviceCookies;
   /** Defaults to 16 random bytes as hex. */
   newUserId?: () => string;
 }
 
 export function createAccountService(deps: AccountServiceDeps) {
-  const { users, codes, mailer, audit, clock, rateLimiter, logger } = deps;
+  const { users, codes, mailer, audit, clock, rateLimiter, logger, decoys } = deps;
   const passwords = deps.passwords ?? createPasswordHasher();
   const guard = createSignInGuard(rateLimiter, deps.signInPolicy ?? defaultSignInPolicy);
   const newUserId = deps.newUserId ?? (() => randomBytes(16).toString('hex'));
+  // Tests that do not care get a key of their own; services.ts passes one derived from the master key.
+  const deviceCookies =
+    deps.deviceCookies ?? createDeviceCookies(randomBytes(32), () => clock.now().getTime());
   const subject = (id: string) => ({ type: 'user', id });
 
   async function create(
@@ -92,6 +115,52 @@ export function createAccountService(deps: AccountServiceDeps) {
     return row;
   }
 
+  /** Inserts a sign-up's account; undefined when the address was taken meanwhile (the unique index decides). */
+  async function insertUser(valid: ValidUserInput, passwordHash: string): Promise<UserRow | undefined> {
+    const now = clock.now().getTime();
+    const row: UserRow = {
+      id: newUserId(),
+      email: valid.email,
+      emailNormalized: valid.emailNormalized,
+      passwordHash,
+      firstName: valid.firstName,
+      lastName: valid.lastName,
+      postalCode: valid.postalCode,
+      birthDate: valid.birthDate,
+      emailVerifiedAt: null,
+      createdAt: now,
+      updatedAt: now,
+      testPersona: null,
+    };
+    return (await users.insertIfEmailFree(row)) ? row : undefined;
+  }
+
+  /** A sign-up for a registered address: a decoy code page for the visitor, a mail for the owner. */
+  async function startDecoy(
+    typed: string,
+    emailNormalized: string,
+    origin: RequestOrigin,
+  ): Promise<PendingSignUp> {
+    const id = newUserId();
+    await decoys.start(id, typed);
+    // Counted as a real code's first mail is, so "send a new code" is throttled alike.
+    await rateLimiter.hit(`email-code:${id}`, CODE_RESEND_WINDOW);
+    const owner = await users.findByEmailNormalized(emailNormalized);
+    if (owner !== undefined) {
+      await audit.record('user.sign_up_attempted', {
+        actor: { type: 'user' },
+        subject: subject(owner.id),
+        origin,
+      });
+      try {
+        await mailer.send(existingAccountMessage(owner.email, deps.signInUrl));
+      } catch (error) {
+        logger.error({ err: error, userId: owner.id }, 'could not tell an owner about a sign-up attempt');
+      }
+    }
+    return { id, email: typed };
+  }
+
   async function requireUser(userId: string): Promise<UserRow> {
     const user = await users.findById(userId);
     if (user === undefined) throw accountErrors.userNotFound();
@@ -99,7 +168,14 @@ export function createAccountService(deps: AccountServiceDeps) {
   }
 
   async function sendEmailVerification(userId: string): Promise<{ expiresAt: Date }> {
-    const user = await requireUser(userId);
+    const user = await users.findById(userId);
+    if (user === undefined && (await decoys.addressOf(userId)) !== undefined) {
+      // As for a real code, at most one a minute; but nothing is sent (the owner was told once).
+      const allowance = await rateLimiter.hit(`email-code:${userId}`, CODE_RESEND_WINDOW);
+      if (!allowance.allowed) throw accountErrors.codeThrottled(allowance.retryAfterMs);
+      return decoys.renew(userId);
+    }
+    if (user === undefined) throw accountErrors.userNotFound();
     if (user.emailVerifiedAt !== null) throw accountErrors.emailAlreadyVerified();
     const throttleKey = `email-code:${user.id}`;
     const allowance = await rateLimiter.hit(throttleKey, CODE_RESEND_WINDOW);
@@ -116,10 +192,19 @@ export function createAccountService(deps: AccountServiceDeps) {
   }
 
   return {
-    /** Creates an account with an unverified email and mails it a verification code. */
-    async signUp(input: SignUpInput, origin: RequestOrigin = {}): Promise<User> {
+    /**
+     * Starts a sign-up: a new account with an unverified email, mailed a code. For an address that already has
+     * an account, the same answer after the same work, but no account: a decoy stands behind the code page and
+     * the owner is mailed that someone tried. Limited per network and per address (sign-up-limits.ts).
+     */
+    async signUp(input: SignUpInput, origin: RequestOrigin = {}): Promise<PendingSignUp> {
       const valid = validateUserInput(input, { now: clock.now(), passwordRequired: true });
-      const row = await create(valid, false);
+      await countSignUp(deps.slidingWindows, { emailNormalized: valid.emailNormalized, ip: origin.ip });
+      const existing = await users.findByEmailNormalized(valid.emailNormalized);
+      // Hashed either way, so both answers take as long.
+      const passwordHash = await passwords.hash(valid.password ?? '');
+      const row = existing === undefined ? await insertUser(valid, passwordHash) : undefined;
+      if (row === undefined) return startDecoy(valid.email, valid.emailNormalized, origin);
       await audit.record('user.created', {
         actor: { type: 'user', id: row.id },
         subject: subject(row.id),
@@ -132,7 +217,15 @@ export function createAccountService(deps: AccountServiceDeps) {
         // The account exists either way; the verification page offers to send the code again.
         logger.error({ err: error, userId: row.id }, 'could not send the email verification code');
       }
-      return toUser(row);
+      return { id: row.id, email: row.email };
+    },
+
+    /** The address a pending sign-up's code page shows; undefined for an unknown id. */
+    async pendingSignUp(id: string): Promise<PendingSignUp | undefined> {
+      const user = await users.findById(id);
+      if (user !== undefined) return { id, email: user.email };
+      const address = await decoys.addressOf(id);
+      return address === undefined ? undefined : { id, email: address };
     },
 
     /** Creates an account whose email is already verified (`vetted users create`). */
@@ -176,18 +269,22 @@ export function createAccountService(deps: AccountServiceDeps) {
     /**
      * Checks an email and password. Throws `accounts.invalid_credentials` alike for a wrong password and
      * an unknown email (taking the same time), and `accounts.too_many_attempts` (a RetryLaterError) while
-     * the account or the address is locked out, even for the right password.
+     * the caller is locked out, even for the right password: a browser with a valid `deviceCookie` for this
+     * account by its own failures only, any other by the account's lock and its address's limit.
      */
     async authenticate(
       email: string,
       password: string,
       origin: RequestOrigin & { ip: string },
+      options: { deviceCookie?: string } = {},
     ): Promise<User> {
       const normalized = normalizeEmail(email);
-      const waitMs = await guard.retryAfterMs(normalized, origin.ip);
+      const user = await users.findByEmailNormalized(normalized);
+      const cookie = deviceCookies.read(options.deviceCookie);
+      const device = user !== undefined && cookie?.accountId === user.id ? cookie.nonce : undefined;
+      const waitMs = await guard.retryAfterMs(normalized, origin.ip, device);
       if (waitMs > 0) throw accountErrors.tooManyAttempts(waitMs);
 
-      const user = await users.findByEmailNormalized(normalized);
       // Over-long input is refused after the same work as any wrong password.
       const candidate = password.length > PASSWORD_MAX_LENGTH * 4 ? '' : password;
       const matches =
@@ -196,7 +293,7 @@ export function createAccountService(deps: AccountServiceDeps) {
           : await passwords.verify(user.passwordHash, candidate);
 
       if (user === undefined || user.passwordHash === null || !matches) {
-        const lockedForMs = await guard.recordFailure(normalized, origin.ip);
+        const lockedForMs = await guard.recordFailure(normalized, origin.ip, device);
         if (user !== undefined) {
           await audit.record('user.sign_in_failed', {
             actor: { type: 'user' },
@@ -208,14 +305,18 @@ export function createAccountService(deps: AccountServiceDeps) {
               actor: { type: 'system' },
               subject: subject(user.id),
               origin,
-              data: { seconds: Math.ceil(lockedForMs / 1000) },
+              // A known device locks only itself; the others' failures lock the account for unknown clients.
+              data: {
+                seconds: Math.ceil(lockedForMs / 1000),
+                scope: device === undefined ? 'account' : 'device',
+              },
             });
           }
         }
         throw accountErrors.invalidCredentials();
       }
 
-      await guard.clearAccount(normalized);
+      await guard.recordSuccess(normalized, device);
       // Only someone with the right password learns that the account is locked.
       if (user.lockedAt != null) throw accountErrors.locked();
       if (passwords.needsRehash(user.passwordHash)) {
@@ -225,9 +326,14 @@ export function createAccountService(deps: AccountServiceDeps) {
         actor: { type: 'user', id: user.id },
         subject: subject(user.id),
         origin,
-        data: { method: 'password' },
+        data: { method: 'password', knownDevice: device !== undefined },
       });
       return toUser(user);
+    },
+
+    /** A new device cookie for a browser that just signed in to `userId` (give it after every sign-in). */
+    issueDeviceCookie(userId: string): string {
+      return deviceCookies.issue(userId);
     },
 
     async findById(id: string): Promise<User | undefined> {
@@ -245,7 +351,10 @@ export function createAccountService(deps: AccountServiceDeps) {
 
     /** Confirms the email address with a code sent to it; idempotent once verified. */
     async confirmEmail(userId: string, code: string, origin: RequestOrigin = {}): Promise<User> {
-      const user = await requireUser(userId);
+      const found = await users.findById(userId);
+      // A decoy's code page: every code is wrong, as a wrong code is.
+      if (found === undefined && (await decoys.addressOf(userId)) !== undefined) return decoys.refuse(userId);
+      const user = found ?? (await requireUser(userId));
       if (user.emailVerifiedAt !== null) return toUser(user);
       const { address } = await codes.consume({ userId, purpose: EMAIL_VERIFICATION, code });
       // A code sent to an address the account no longer has proves nothing.

@@ -16,3 +16,25 @@ export function emailVerificationMessage(to: string, code: string, ttlMinutes: n
     ].join('\n'),
   };
 }
+
+/**
+ * The mail to an address that someone tried to sign up with although it has an account: instead of a code,
+ * and with nothing the sender could use. Vetted has no password reset yet, so it does not promise one.
+ */
+export function existingAccountMessage(to: string, signInUrl: string): MailMessage {
+  return {
+    to,
+    subject: 'Someone tried to create a Vetted account with your address',
+    text: [
+      'Someone just tried to create a new Vetted account with this email address. It already has an account,',
+      'so no new account was created and nothing about your account has changed.',
+      '',
+      `If it was you, sign in to your existing account instead: ${signInUrl}`,
+      'If you no longer know your password, contact the people who run this Vetted service: it has no',
+      'password reset by email yet.',
+      '',
+      'If it was not you, you can ignore this email.',
+      '',
+    ].join('\n'),
+  };
+}

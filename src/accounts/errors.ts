@@ -36,6 +36,19 @@ export const accountErrors = {
       status: 409,
       message: 'An account with this email address already exists. Sign in instead.',
     }),
+  /** Too many sign-ups from one network or for one address (sign-up-limits.ts). */
+  signUpThrottled: (limit: 'network' | 'address', retryAfterMs: number) => {
+    const minutes = Math.max(1, Math.ceil(retryAfterMs / 60_000));
+    const wait = `Try again in ${minutes === 1 ? 'a minute' : minutes >= 60 ? 'an hour' : `${minutes} minutes`}.`;
+    return new RetryLaterError({
+      code: 'accounts.sign_up_throttled',
+      message:
+        limit === 'address'
+          ? `Too many attempts to create an account with this email address. ${wait}`
+          : `Too many sign-up attempts came from your network. ${wait}`,
+      retryAfterMs,
+    });
+  },
   invalidCredentials: () =>
     new AppError({
       code: 'accounts.invalid_credentials',

@@ -4,6 +4,7 @@ export const auditEvents = [
   'signing_key.rotated',
   'signing_key.retired',
   'user.created',
+  'user.sign_up_attempted',
   'user.email_verified',
   'user.signed_in',
   'user.sign_in_failed',

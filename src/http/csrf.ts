@@ -22,6 +22,8 @@ const unsafeMethods = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 // Everything an HTML form on another site can send without a CORS preflight.
 const formTypes = new Set(['application/x-www-form-urlencoded', 'multipart/form-data', 'text/plain']);
 const tokens = new Tokens();
+/** Each request's way to replace its browser's secret (set by the middleware, used by `rotateCsrfSecret`). */
+const rotators = new WeakMap<Context, () => void>();
 
 /**
  * Synchronizer-token CSRF protection (pillarjs `csrf`): a per-browser secret in the HttpOnly cookie
@@ -39,25 +41,31 @@ export function csrfProtection(options: CsrfOptions): Middleware<CsrfState & { r
     const existing = ctx.cookies.get(csrfCookieName);
     let secret = existing !== undefined && existing !== '' ? existing : undefined;
     let token: string | undefined;
+    const newSecret = (): string => {
+      const fresh = tokens.secretSync();
+      // The public URL is https but TLS may end at a proxy Koa does not trust: the browser still sees https.
+      if (options.secure) ctx.cookies.secure = true;
+      ctx.cookies.set(csrfCookieName, fresh, {
+        httpOnly: true,
+        sameSite: 'lax',
+        secure: options.secure,
+        path: '/',
+        overwrite: true,
+      });
+      return fresh;
+    };
     Object.defineProperty(ctx.state, 'csrfToken', {
       configurable: true,
       enumerable: true,
       get(): string {
-        if (secret === undefined) {
-          secret = tokens.secretSync();
-          // The public URL is https but TLS may end at a proxy Koa does not trust: the browser still sees https.
-          if (options.secure) ctx.cookies.secure = true;
-          ctx.cookies.set(csrfCookieName, secret, {
-            httpOnly: true,
-            sameSite: 'lax',
-            secure: options.secure,
-            path: '/',
-            overwrite: true,
-          });
-        }
+        secret ??= newSecret();
         token ??= tokens.create(secret);
         return token;
       },
+    });
+    rotators.set(ctx, () => {
+      secret = newSecret();
+      token = undefined;
     });
 
     if (!needsCheck(ctx) || options.exempt?.(ctx) === true) {
@@ -96,6 +104,17 @@ function reject(ctx: Context & { state: { requestId?: string } }): void {
     code: 'http.csrf_invalid',
     ...(ctx.state.requestId === undefined ? {} : { requestId: ctx.state.requestId }),
   });
+}
+
+/**
+ * Replaces this browser's secret (a successful sign-in, a finished sign-up): every form token handed out
+ * before, to this browser or read by anyone else, stops working. Pages rendered afterwards in the same request
+ * get tokens of the new secret. Needs `csrfProtection` on the route.
+ */
+export function rotateCsrfSecret(ctx: Context): void {
+  const rotate = rotators.get(ctx);
+  if (rotate === undefined) throw new Error('rotateCsrfSecret: no csrfProtection on this route');
+  rotate();
 }
 
 /** Whether `token` was derived from this browser's CSRF secret (the management API's X-CSRF-Token header). */

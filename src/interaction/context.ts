@@ -17,12 +17,15 @@ export interface InteractionDeps {
   uploadForm: Middleware;
   /** Remembers the grant in which an account consented to a client, across sessions. */
   saveConsent(accountId: string, clientId: string, grantId: string): Promise<void>;
+  /** The public URL is https (TLS may end at a proxy): cookies set here are Secure. */
+  secure: boolean;
 }
 
 export type InteractionDetails = Awaited<ReturnType<Provider['interactionDetails']>>;
 
 /** What Vetted keeps in the interaction between the sign-in or sign-up form and the email code form. */
 export interface PendingSignIn {
+  /** The account, or the decoy of a sign-up for a registered address (accounts/sign-up-decoys.ts). */
   pendingAccountId: string;
 }
 

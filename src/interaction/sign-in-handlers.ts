@@ -1,6 +1,8 @@
+import { deviceCookieOf, setDeviceCookie } from '../account/device-cookie.ts';
 import { readSignUpForm } from '../account/sign-up-form.ts';
 import type { Context } from 'koa';
 import { InvalidInputError, RetryLaterError } from '../accounts/errors.ts';
+import { rotateCsrfSecret } from '../http/csrf.ts';
 import { isAppError } from '../lib/app-error.ts';
 import { renderSignIn } from '../web/views/sign-in.ts';
 import { renderSignUp, type SignUpField } from '../web/views/sign-up.ts';
@@ -53,17 +55,18 @@ export async function showVerifyEmail(
   deps: InteractionDeps,
   extra: { error?: string; notice?: string } = {},
 ): Promise<void> {
-  const user =
+  // The account signing in or up, or the decoy of a sign-up for a registered address: the same page.
+  const pending =
     interaction.pending === undefined
       ? undefined
-      : await deps.accounts.findById(interaction.pending.pendingAccountId);
-  if (user === undefined) return showSignIn(ctx, interaction);
+      : await deps.accounts.pendingSignUp(interaction.pending.pendingAccountId);
+  if (pending === undefined) return showSignIn(ctx, interaction);
   ctx.type = 'html';
   ctx.body = renderVerifyEmail({
     action: interaction.action('verify-email'),
     resendAction: interaction.action('resend-code'),
     csrfToken: (ctx.state as PageState).csrfToken,
-    email: user.email,
+    email: pending.email,
     ...extra,
   });
 }
@@ -71,10 +74,16 @@ export async function showVerifyEmail(
 export async function signIn(ctx: Context, interaction: InteractionContext, deps: InteractionDeps) {
   const email = formField(ctx, 'email');
   try {
-    const user = await deps.accounts.authenticate(email, formField(ctx, 'password'), {
-      ip: ctx.ip,
-      requestId: ctx.state.requestId as string,
-    });
+    const user = await deps.accounts.authenticate(
+      email,
+      formField(ctx, 'password'),
+      { ip: ctx.ip, requestId: ctx.state.requestId as string },
+      { deviceCookie: deviceCookieOf(ctx) },
+    );
+    // The password was right: this browser is a known device of the account from now on, and no form token
+    // from before the sign-in works after it.
+    setDeviceCookie(ctx, deps.accounts.issueDeviceCookie(user.id), deps.secure);
+    rotateCsrfSecret(ctx);
     if (user.emailVerified) {
       await finish(ctx, interaction, { login: { accountId: user.id } }, false);
       return;
@@ -94,12 +103,17 @@ export async function signIn(ctx: Context, interaction: InteractionContext, deps
 export async function signUp(ctx: Context, interaction: InteractionContext, deps: InteractionDeps) {
   const { values, input } = readSignUpForm((name) => formField(ctx, name));
   try {
-    const user = await deps.accounts.signUp(input, { ip: ctx.ip, requestId: ctx.state.requestId as string });
-    await remember(ctx, interaction, { pendingAccountId: user.id });
+    // A registered address is answered as a new one: its pending id is a decoy's (accounts/sign-up-decoys.ts).
+    const pending = await deps.accounts.signUp(input, {
+      ip: ctx.ip,
+      requestId: ctx.state.requestId as string,
+    });
+    await remember(ctx, interaction, { pendingAccountId: pending.id });
     ctx.redirect(interaction.action(''));
     ctx.status = 303;
   } catch (error) {
     if (!isAppError(error) || error.status >= 500) throw error;
+    if (error instanceof RetryLaterError) ctx.set('Retry-After', String(error.retryAfterSeconds));
     const errors = error instanceof InvalidInputError ? error.fields : { form: error.message };
     showSignUp(ctx, interaction, { values, errors });
     ctx.status = error.status;
@@ -115,9 +129,11 @@ export async function verifyEmail(
   const accountId = interaction.pending.pendingAccountId;
   try {
     await deps.accounts.confirmEmail(accountId, formField(ctx, 'code').trim(), { ip: ctx.ip });
+    rotateCsrfSecret(ctx);
     await finish(ctx, interaction, { login: { accountId } }, false);
   } catch (error) {
     if (!isAppError(error) || error.status >= 500) throw error;
+    if (error instanceof RetryLaterError) ctx.set('Retry-After', String(error.retryAfterSeconds));
     await showVerifyEmail(ctx, interaction, deps, { error: error.message });
     ctx.status = error.status;
   }
@@ -134,6 +150,7 @@ export async function resendCode(
     await showVerifyEmail(ctx, interaction, deps, { notice: 'We sent you a new code.' });
   } catch (error) {
     if (!isAppError(error) || error.status >= 500) throw error;
+    if (error instanceof RetryLaterError) ctx.set('Retry-After', String(error.retryAfterSeconds));
     await showVerifyEmail(ctx, interaction, deps, { error: error.message });
     ctx.status = error.status;
   }

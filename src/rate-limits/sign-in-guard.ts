@@ -3,26 +3,45 @@ import { isIPv4, isIPv6 } from 'node:net';
 import type { BackoffPolicy, FixedWindow, RateLimiter } from './rate-limiter.ts';
 
 export interface SignInPolicy {
-  /** Failed sign-ins for one account (normalized email), whether or not the account exists. */
+  /** Failed sign-ins for one account (normalized email) from clients it does not know, existing or not. */
   account: BackoffPolicy;
-  /** Failed sign-ins from one client address (an IPv6 /64 counts as one address). */
+  /** Failed sign-ins from one known device (a device cookie for the account it signs in to). */
+  device: BackoffPolicy;
+  /** Failed sign-ins from one client address (an IPv6 /64 counts as one address), unknown clients only. */
   ip: FixedWindow;
 }
 
-/** After 5 failures an account is locked for 1 min, then 2, 4, … at most 1 h; 20 failures per IP per 10 min. */
+const lockAfterFive: BackoffPolicy = {
+  threshold: 5,
+  baseMs: 60_000,
+  maxMs: 3_600_000,
+  resetAfterMs: 24 * 3_600_000,
+};
+
+/**
+ * After 5 failures an account is locked for 1 min, then 2, 4, … at most 1 h, for clients it does not know; a
+ * known device the same by its own failures; 20 failures per IP per 10 min from unknown clients.
+ */
 export const defaultSignInPolicy: SignInPolicy = {
-  account: { threshold: 5, baseMs: 60_000, maxMs: 3_600_000, resetAfterMs: 24 * 3_600_000 },
+  account: lockAfterFive,
+  device: lockAfterFive,
   ip: { limit: 20, windowMs: 10 * 60_000 },
 };
 
 /**
- * Brute-force protection for password sign-in. The account counter is keyed by the normalized email,
- * existing or not, so a lock behaves the same for every address and reveals nothing about which exist.
+ * Brute-force protection for password sign-in, after OWASP's device cookies: a client that presents a valid
+ * device cookie for the account (`device`, its nonce) is held back only by its own failures; every other client
+ * by the account's lock (from the failures of all unknown clients) and by its network's limit. So guessing,
+ * from one network or from many, never locks an account's owner out of the browsers they used before.
+ *
+ * The account counter is keyed by the normalized email, existing or not, so a lock behaves the same for every
+ * address and reveals nothing about which exist.
  */
 export function createSignInGuard(limiter: RateLimiter, policy: SignInPolicy = defaultSignInPolicy) {
   return {
-    /** Milliseconds the caller must wait before trying this account from this address; 0 when it may try. */
-    async retryAfterMs(normalizedEmail: string, ip: string): Promise<number> {
+    /** Milliseconds the caller must wait before trying this account; 0 when it may try. */
+    async retryAfterMs(normalizedEmail: string, ip: string, device?: string): Promise<number> {
+      if (device !== undefined) return limiter.blockedForMs(deviceKey(device));
       const [locked, byIp] = await Promise.all([
         limiter.blockedForMs(accountKey(normalizedEmail)),
         limiter.peek(ipKey(ip), policy.ip),
@@ -30,8 +49,10 @@ export function createSignInGuard(limiter: RateLimiter, policy: SignInPolicy = d
       return Math.max(locked, byIp.retryAfterMs);
     },
 
-    /** Counts a failed sign-in; returns how long the account is now locked for (0 when it is not). */
-    async recordFailure(normalizedEmail: string, ip: string): Promise<number> {
+    /** Counts a failed sign-in; returns how long the account (or the device) is now locked for, else 0. */
+    async recordFailure(normalizedEmail: string, ip: string, device?: string): Promise<number> {
+      if (device !== undefined)
+        return (await limiter.penalize(deviceKey(device), policy.device)).blockedForMs;
       const [account] = await Promise.all([
         limiter.penalize(accountKey(normalizedEmail), policy.account),
         limiter.hit(ipKey(ip), policy.ip),
@@ -39,7 +60,15 @@ export function createSignInGuard(limiter: RateLimiter, policy: SignInPolicy = d
       return account.blockedForMs;
     },
 
-    /** A successful sign-in (or an operator) clears the account's failures and lock. */
+    /**
+     * A successful sign-in clears what held it back: the device's failures for a known device (the account's
+     * lock stays for the others), else the account's failures and lock.
+     */
+    async recordSuccess(normalizedEmail: string, device?: string): Promise<void> {
+      await limiter.reset(device === undefined ? accountKey(normalizedEmail) : deviceKey(device));
+    },
+
+    /** An operator clears the account's failures and lock. */
     async clearAccount(normalizedEmail: string): Promise<void> {
       await limiter.reset(accountKey(normalizedEmail));
     },
@@ -51,6 +80,10 @@ export type SignInGuard = ReturnType<typeof createSignInGuard>;
 // Hashed so the table does not collect every address anyone typed into the sign-in form.
 function accountKey(normalizedEmail: string): string {
   return `sign-in:account:${createHash('sha256').update(normalizedEmail, 'utf8').digest('base64url')}`;
+}
+
+function deviceKey(nonce: string): string {
+  return `sign-in:device:${nonce}`;
 }
 
 function ipKey(ip: string): string {

@@ -13,7 +13,9 @@ import { createLogger } from '../../src/lib/logger.ts';
 import type { Mailer } from '../../src/mail/mailer.ts';
 import { createOutboxMailer } from '../../src/mail/outbox-mailer.ts';
 import { createOutboxRepository } from '../../src/mail/outbox-repository.ts';
+import { createSignUpDecoys } from '../../src/accounts/sign-up-decoys.ts';
 import { createDatabaseRateLimiter } from '../../src/rate-limits/database-rate-limiter.ts';
+import { createDatabaseSlidingWindow } from '../../src/rate-limits/database-sliding-window.ts';
 import type { SignInPolicy } from '../../src/rate-limits/sign-in-guard.ts';
 import type { Database } from '../../src/storage/database.ts';
 
@@ -49,6 +51,9 @@ export function accountsHarness(
     audit,
     clock,
     rateLimiter,
+    slidingWindows: createDatabaseSlidingWindow(database.db, clock),
+    decoys: createSignUpDecoys({ db: database.db, clock }),
+    signInUrl: 'https://vetted.example/account/sign-in',
     logger: createLogger('silent'),
     ...(options.passwords === undefined ? {} : { passwords: options.passwords }),
     ...(options.signInPolicy === undefined ? {} : { signInPolicy: options.signInPolicy }),

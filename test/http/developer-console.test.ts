@@ -56,8 +56,6 @@ describe('developer console', () => {
     });
     expect(created.status).toBe(303);
     expect(created.headers.get('location')).toBe('/account/confirm-email?next=%2Fdeveloper');
-    const visit = await browser.request(url('/developer'));
-    expect(visit.headers.get('location')).toBe('/account/confirm-email?next=%2Fdeveloper');
     const wrong = await post(
       browser,
       '/account/confirm-email?next=/developer',
@@ -65,6 +63,14 @@ describe('developer console', () => {
       '/account/confirm-email',
     );
     expect(wrong.status).toBe(400);
+    // Not signed in before the code is right; signed in with the password, still asked to confirm.
+    expect((await browser.request(url('/developer'))).headers.get('location')).toBe(
+      '/account/sign-in?next=%2Fdeveloper',
+    );
+    const signIn = await post(browser, '/account/sign-in', { email, password: 'a long enough password' });
+    expect(signIn.status).toBe(303);
+    const visit = await browser.request(url('/developer'));
+    expect(visit.headers.get('location')).toBe('/account/confirm-email?next=%2Fdeveloper');
   });
 
   it('escapes what partners type and keeps it, with the error at its field', async () => {

@@ -71,11 +71,26 @@ export interface WebSessionsTable {
   expires_at: number;
 }
 
+/**
+ * A sign-up for an address that already had an account (migration 0010): what stands behind the code page the
+ * visitor sees. It has a real code's attempts and expiry, and no code at all: nothing typed can match.
+ */
+export interface SignUpDecoysTable {
+  /** 32 lower-case hex characters, like a user id. */
+  id: string;
+  /** The address typed, as shown on the code page. */
+  address: string;
+  attempts: number;
+  expires_at: number;
+  created_at: number;
+}
+
 export interface AccountTables {
   users: UsersTable;
   user_roles: UserRolesTable;
   web_sessions: WebSessionsTable;
   one_time_codes: OneTimeCodesTable;
+  sign_up_decoys: SignUpDecoysTable;
   rate_limits: RateLimitsTable;
   outbox_messages: OutboxMessagesTable;
 }
