@@ -203,7 +203,7 @@ describeEachDatabase('test user invitations', (database) => {
     const page = await shown.text();
     expect(page).toContain('<strong>Sandbox Shop</strong>, by <strong>Shop Labs</strong>');
     expect(page).toMatch(/<label for="field-name_choice-first">My first name: Bartholomew<\/label>/);
-    expect(page).toMatch(/<label[^>]*for="field-name">Other name<\/label>/);
+    expect(page).toMatch(/<label[^>]*for="field-name">Name to show<\/label>/);
     expect(page).toMatch(/<button[^>]*name="decision" value="accept"[^>]*>Accept<\/button>/);
     expect(page).toMatch(/<button[^>]*name="decision" value="decline"[^>]*>Decline<\/button>/);
     expect(shown.headers.get('cache-control')).toBe('no-store');

@@ -59,7 +59,7 @@ export function renderTestInvitation(view: TestInvitationView): string {
         </fieldset>
         ${field({
           name: 'name',
-          label: 'Other name',
+          label: 'Name to show',
           hint: 'Used when you choose “Another name”: up to 60 characters.',
           value: view.name,
           error: view.error,

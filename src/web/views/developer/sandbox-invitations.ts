@@ -16,41 +16,42 @@ export function invitationsTable(view: {
 }): SafeHtml | false {
   return (
     view.invitations.length > 0 &&
-    html`<table class="table">
-      <caption>
-        Invited, not accepted yet
-      </caption>
-      <thead>
-        <tr>
-          <th scope="col">Email</th>
-          <th scope="col">Status</th>
-          <th scope="col"><span class="visually-hidden">Actions</span></th>
-        </tr>
-      </thead>
-      <tbody>
-        ${view.invitations.map(
-          (invitation) =>
-            html`<tr>
-              <td><code class="value">${invitation.email}</code></td>
-              <td>
-                ${invitation.status === 'pending' ? `Invited, pending (until ${invitation.expires_at.slice(0, 10)})` : 'Invited, expired'}
-              </td>
-              <td>
-                <form method="post" action="${view.withdrawAction(invitation.id)}">
-                  ${csrfField(view.csrfToken)}
-                  <button
-                    class="button button--secondary"
-                    type="submit"
-                    aria-label="Remove the invitation of ${invitation.email}"
-                  >
-                    Remove
-                  </button>
-                </form>
-              </td>
-            </tr>`,
-        )}
-      </tbody>
-    </table>`
+    html`<h3>Invited, not accepted yet</h3>
+      <table class="table">
+        <caption class="visually-hidden">
+          Invitations not accepted yet
+        </caption>
+        <thead>
+          <tr>
+            <th scope="col">Email</th>
+            <th scope="col">Status</th>
+            <th scope="col"><span class="visually-hidden">Actions</span></th>
+          </tr>
+        </thead>
+        <tbody>
+          ${view.invitations.map(
+            (invitation) =>
+              html`<tr>
+                <td><code class="value">${invitation.email}</code></td>
+                <td>
+                  ${invitation.status === 'pending' ? `Invited, pending (until ${invitation.expires_at.slice(0, 10)})` : 'Invited, expired'}
+                </td>
+                <td>
+                  <form method="post" action="${view.withdrawAction(invitation.id)}">
+                    ${csrfField(view.csrfToken)}
+                    <button
+                      class="button button--secondary"
+                      type="submit"
+                      aria-label="Remove the invitation of ${invitation.email}"
+                    >
+                      Remove
+                    </button>
+                  </form>
+                </td>
+              </tr>`,
+          )}
+        </tbody>
+      </table>`
   );
 }
 
