@@ -34,7 +34,12 @@ function html(ctx: Context, status: number, body: string): void {
 /** A refused link (404, 403, 410) gets a page that says why; other errors go to the error handler. */
 function problem(ctx: Context, user: User, error: unknown): void {
   if (!isAppError(error) || error.status >= 500) throw error;
-  html(ctx, error.status, renderTestInvitationProblem({ message: error.message, email: user.email }));
+  const csrfToken = (ctx.state as PageState).csrfToken;
+  html(
+    ctx,
+    error.status,
+    renderTestInvitationProblem({ message: error.message, email: user.email, csrfToken }),
+  );
 }
 
 /**

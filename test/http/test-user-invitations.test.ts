@@ -183,6 +183,7 @@ describeEachDatabase('test user invitations', (database) => {
     const peekPage = await peek.text();
     expect(peekPage).toContain('This invitation is for another Vetted account');
     expect(peekPage).not.toContain('Sandbox Shop');
+    expect(peekPage).toContain('action="/account/sign-out"');
     const signInPage = await (await intruder.request(url('/account/sign-in'))).text();
     const forged = await intruder.request(url(link), {
       form: { _csrf: csrfToken(signInPage), decision: 'accept', name_choice: 'first' },

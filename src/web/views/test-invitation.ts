@@ -79,12 +79,21 @@ export function renderTestInvitation(view: TestInvitationView): string {
 }
 
 /** An invitation link that cannot be answered: unknown, for another account, answered, withdrawn or expired. */
-export function renderTestInvitationProblem(view: { message: string; email: string }): string {
+export function renderTestInvitationProblem(view: {
+  message: string;
+  email: string;
+  csrfToken: string;
+}): string {
   return page({
     title: 'Invitation to test an application',
     body: html`<h1 class="card__title">This invitation cannot be used</h1>
       <p role="alert">${view.message}</p>
       <p class="account">Signed in as <strong class="email">${view.email}</strong></p>
-      <p><a href="/account/apps">Go to your connected apps</a></p>`,
+      <div class="actions">
+        <a class="button button--primary" href="/account/apps">Go to your connected apps</a>
+        <form method="post" action="/account/sign-out">
+          ${csrfField(view.csrfToken)} ${button('Sign out', { variant: 'secondary' })}
+        </form>
+      </div>`,
   });
 }
