@@ -5,6 +5,7 @@ import { brandingRoutes, logoRoutes } from './http/routes/logos.ts';
 import { manageRoutes } from './http/routes/manage.ts';
 import { connectedAppsRoutes } from './account/connected-apps.ts';
 import { accountRoutes } from './account/routes.ts';
+import { testInvitationRoutes } from './account/test-invitation-routes.ts';
 import { csrfCookieName, csrfProtection } from './http/csrf.ts';
 import { multipartForm } from './http/multipart.ts';
 import { errorHandler } from './http/error-handler.ts';
@@ -184,7 +185,13 @@ export function createApp(services: Services): Koa<AppState> {
       consents: services.consents,
       applications: services.applications,
       verification: services.verification,
+      testUsers: services.testUsers,
     },
+    csrfProtection({ secure }),
+  );
+  testInvitationRoutes(
+    router,
+    { ...sessions, testInvitations: services.testInvitations, testUsers: services.testUsers },
     csrfProtection({ secure }),
   );
   reviewRoutes(

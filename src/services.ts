@@ -36,6 +36,8 @@ import { createOrganizationRepository } from './partners/organization-repository
 import { createOrganizationService } from './partners/organizations.ts';
 import { createProductionRequestRepository } from './partners/production-request-repository.ts';
 import { createProductionRequestService } from './partners/production-requests.ts';
+import { createTestInvitationRepository } from './partners/test-invitation-repository.ts';
+import { createTestInvitationService } from './partners/test-invitations.ts';
 import { createTestUserRepository } from './partners/test-user-repository.ts';
 import { createTestUserService } from './partners/test-users.ts';
 import { createDatabaseRateLimiter } from './rate-limits/database-rate-limiter.ts';
@@ -212,8 +214,9 @@ export function createServices(deps: ServiceDeps) {
   });
   const apiCalls = createApiCallService({ repository: createApiCallRepository(db), clock, ids });
   const applicationLogos = createApplicationLogos({ applications, blobs, baseUrl: config.baseUrl });
+  const testUserRepository = createTestUserRepository(db);
   const testUsers = createTestUserService({
-    repository: createTestUserRepository(db),
+    repository: testUserRepository,
     applications,
     accounts,
     communities: () => communities.list(),
@@ -227,6 +230,20 @@ export function createServices(deps: ServiceDeps) {
     ids,
     mailer,
     hasher: createTokenHasher(masterKey, 'organization-invitations'),
+    baseUrl: config.baseUrl,
+  });
+  const testInvitations = createTestInvitationService({
+    repository: createTestInvitationRepository(db),
+    applications,
+    organizations,
+    accounts,
+    isTester: (applicationId, userId) => testUserRepository.isTester(applicationId, userId),
+    mailer,
+    hasher: createTokenHasher(masterKey, 'test-user-invitations'),
+    audit,
+    clock,
+    ids,
+    logger,
     baseUrl: config.baseUrl,
   });
   const apiKeys = createApiKeyService({
@@ -299,6 +316,7 @@ export function createServices(deps: ServiceDeps) {
       // Verifications read as unverified from the moment they expire; this records (and audits) it.
       { name: 'verifications_expired', run: () => verification.expireDue() },
       { name: 'application_secrets', run: (now) => applications.sweepExpiredSecrets(now) },
+      { name: 'test_user_invitations', run: (now) => testInvitations.sweep(now) },
       // Document images past their retention (VETTED_DOCUMENT_RETENTION_DAYS); their rows stay, marked purged.
       { name: 'document_retention', run: (now) => documentPassback.purgeDue(new Date(now)) },
       // Old events of sliding-window limits: longer than any window in use.
@@ -327,6 +345,7 @@ export function createServices(deps: ServiceDeps) {
     applicationLogos,
     apiCalls,
     testUsers,
+    testInvitations,
     productionRequests,
     organizations,
     apiKeys,

@@ -4,6 +4,7 @@ import { fieldsForConsent } from '../attributes/payloads.ts';
 import { formBody } from '../http/form-body.ts';
 import type { ConsentService } from '../oidc/consents.ts';
 import type { ApplicationService } from '../partners/application-service.ts';
+import type { TestUserService } from '../partners/test-users.ts';
 import type { VerificationService } from '../verification/verification-service.ts';
 import { renderConnectedApps } from '../web/views/connected-apps.ts';
 import { requireSignIn } from './routes.ts';
@@ -14,7 +15,15 @@ export interface ConnectedAppsDeps extends AccountSessionDeps {
   consents: ConsentService;
   applications: ApplicationService;
   verification: VerificationService;
+  testUsers: Pick<TestUserService, 'testing'>;
 }
+
+/** What a redirect from the test invitation pages says (by key: a link cannot make the page say anything else). */
+const testingNotices: Record<string, string> = {
+  accepted: "You accepted the invitation: this account can now sign in to the application's sandbox.",
+  declined: "You declined the invitation. The application's developers are not told.",
+  left: 'You are no longer a test user of that application.',
+};
 
 const HOME = '/account/apps';
 type PageState = { csrfToken: string; requestId: string };
@@ -51,14 +60,19 @@ export function connectedAppsRoutes(router: Router, deps: ConnectedAppsDeps, csr
     }
     ctx.type = 'html';
     ctx.set('Cache-Control', 'no-store');
+    const testing = typeof ctx.query.testing === 'string' ? testingNotices[ctx.query.testing] : undefined;
     ctx.body = renderConnectedApps({
       email: user.email,
       items,
+      testing: await deps.testUsers.testing(user.id),
+      leaveAction: (clientId) => `${HOME}/testing/${encodeURIComponent(clientId)}/leave`,
       csrfToken: (ctx.state as PageState).csrfToken,
       revokeAction: (clientId) => `${HOME}/${encodeURIComponent(clientId)}/revoke`,
       ...(typeof ctx.query.revoked === 'string'
         ? { notice: `${ctx.query.revoked} no longer has access.` }
-        : {}),
+        : testing === undefined
+          ? {}
+          : { notice: testing }),
     });
   });
 

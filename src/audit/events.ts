@@ -21,6 +21,10 @@ export const auditEvents = [
   'application.deleted',
   'application.test_user_added',
   'application.test_user_removed',
+  'application.test_user_invited',
+  'application.test_user_invitation_withdrawn',
+  // Subject: the user, not the application, so that the partner's Activity does not tell a decline apart.
+  'test_user_invitation.declined',
   'application.production_requested',
   'application.production_approved',
   'application.production_declined',

@@ -113,8 +113,10 @@ const notices = {
   saved: 'Your changes were saved.',
   logo: 'The logo was updated.',
   logo_removed: 'The logo was removed.',
-  tester_added: 'The test user was added.',
   tester_removed: 'The test user was removed.',
+  tester_invited:
+    'Invitation sent, if the address belongs to a Vetted account. It shows as pending here until its owner accepts.',
+  invitation_withdrawn_tester: 'The invitation was removed; its link no longer works.',
   requested: 'Production was requested. An administrator will review it.',
   disabled: 'The application was disabled: nobody can sign in to it, and its tokens stop working.',
   enabled: 'The application was enabled again.',

@@ -12,6 +12,7 @@ import {
   productionBody,
   sandboxBody,
   type ApiCallRow,
+  type InvitationRow,
   type PersonaRow,
   type TestUserRow,
 } from '../web/views/developer/application-sandbox.ts';
@@ -56,9 +57,10 @@ export function sandboxRoutes(
     } = {},
   ) {
     const params = ids(org, app);
-    const [personas, testUsers] = await Promise.all([
+    const [personas, testUsers, invitations] = await Promise.all([
       call<{ items: PersonaRow[] }>(ctx, deps, 'listSandboxPersonas', { params }),
       call<{ items: TestUserRow[] }>(ctx, deps, 'listTestUsers', { params }),
+      call<{ items: InvitationRow[] }>(ctx, deps, 'listTestUserInvitations', { params }),
     ]);
     const path = `${appPath(org.id, app.client_id)}/sandbox`;
     await renderAppPage(ctx, deps, org, app, {
@@ -66,10 +68,12 @@ export function sandboxRoutes(
         app,
         personas: personas.items,
         testUsers: testUsers.items,
+        invitations: invitations.items,
         communities: await deps.services.communities.list(),
         createAction: `${path}/personas`,
         addAction: `${path}/testers`,
         removeAction: (userId) => `${path}/testers/${encodeURIComponent(userId)}/remove`,
+        withdrawAction: (id) => `${path}/invitations/${encodeURIComponent(id)}/remove`,
         testHref: helpers.testHref(deps, app),
         csrfToken: csrfOf(ctx),
         notice: noticeOf(ctx),
@@ -108,7 +112,7 @@ export function sandboxRoutes(
     const email = formField(ctx, 'email');
     try {
       await call(ctx, deps, 'addTestUser', { params: ids(org, app), body: { email } });
-      redirectWithNotice(ctx, `${appPath(org.id, app.client_id)}/sandbox`, 'tester_added');
+      redirectWithNotice(ctx, `${appPath(org.id, app.client_id)}/sandbox`, 'tester_invited');
     } catch (error) {
       await showSandbox(ctx, org, app, { errors: { add: shownError(error).message }, email });
     }
@@ -117,6 +121,14 @@ export function sandboxRoutes(
     const { org, app } = await helpers.context(ctx);
     await call(ctx, deps, 'removeTestUser', { params: { ...ids(org, app), userId: ctx.params.userId } });
     redirectWithNotice(ctx, `${appPath(org.id, app.client_id)}/sandbox`, 'tester_removed');
+  });
+
+  router.post(`${base}/sandbox/invitations/:invitationId/remove`, ...forms, async (ctx) => {
+    const { org, app } = await helpers.context(ctx);
+    await call(ctx, deps, 'removeTestUserInvitation', {
+      params: { ...ids(org, app), invitationId: ctx.params.invitationId },
+    });
+    redirectWithNotice(ctx, `${appPath(org.id, app.client_id)}/sandbox`, 'invitation_withdrawn_tester');
   });
 
   async function showProduction(ctx: Context, org: OrganizationView, app: ApplicationView, error?: string) {

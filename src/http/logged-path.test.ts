@@ -7,6 +7,13 @@ describe('logged paths', () => {
       '/api/public/v3/documents/:document_token',
     );
     expect(loggedPath('/developer/invitations/abc_DEF-123')).toBe('/developer/invitations/:token');
+    for (const path of [
+      '/account/test-invitations/abc_DEF-123',
+      '/account/test-invitations/abc_DEF-123/',
+      '/Account/Test-Invitations/abc_DEF-123',
+    ]) {
+      expect(loggedPath(path)).toBe('/account/test-invitations/:token');
+    }
   });
 
   it('keeps every other path as it is', () => {

@@ -3,6 +3,7 @@ import { apiKeyOperations } from './routes/api-keys.ts';
 import { applicationOperations } from './routes/applications.ts';
 import { organizationOperations } from './routes/organizations.ts';
 import { sandboxOperations } from './routes/sandbox.ts';
+import { testUserOperations } from './routes/test-users.ts';
 
 /** Every operation of the management API, in the order the OpenAPI document lists them. */
 export const managementOperations: readonly Operation[] = [
@@ -10,6 +11,7 @@ export const managementOperations: readonly Operation[] = [
   ...apiKeyOperations,
   ...applicationOperations,
   ...sandboxOperations,
+  ...testUserOperations,
 ];
 
 export const MANAGE_BASE = '/api/manage/v1';

@@ -36,12 +36,58 @@ export const partnerErrors = {
     invalid('partners.overlap_invalid', `The overlap must be between 0 and ${maxHours} hours.`),
   invalidLifetime: (field: string, min: number, max: number) =>
     invalid('partners.lifetime_invalid', `The ${field} must be between ${min} and ${max} seconds.`),
-  testUserUnknown: () =>
+  testInvitationEmailInvalid: () => invalid('partners.email_invalid', 'Enter an email address.'),
+  testInvitationPending: () =>
     new AppError({
-      code: 'partners.test_user_unknown',
-      status: 400,
-      message: 'There is no Vetted account with that email; the person must sign up first.',
+      code: 'partners.test_invitation_pending',
+      status: 409,
+      message: 'An invitation to this address is pending; remove it first to send a new one.',
     }),
+  alreadyTestUser: () =>
+    new AppError({
+      code: 'partners.test_user_exists',
+      status: 409,
+      message: 'This account is already a test user of the application.',
+    }),
+  tooManyTestInvitations: () =>
+    new AppError({
+      code: 'partners.test_invitations_exhausted',
+      status: 429,
+      message: 'This address was invited 3 times this week; try again later.',
+    }),
+  testInvitationNotFound: () =>
+    new AppError({
+      code: 'partners.test_invitation_not_found',
+      status: 404,
+      message: 'This invitation link is not valid. Check that you copied all of it.',
+    }),
+  testInvitationNotYours: () =>
+    new AppError({
+      code: 'partners.test_invitation_not_yours',
+      status: 403,
+      message:
+        'This invitation is for another Vetted account. Sign out, then sign in with the address the invitation was sent to.',
+    }),
+  testInvitationWithdrawn: () =>
+    new AppError({
+      code: 'partners.test_invitation_withdrawn',
+      status: 410,
+      message: "The application's developers withdrew this invitation.",
+    }),
+  testInvitationExpired: () =>
+    new AppError({
+      code: 'partners.test_invitation_expired',
+      status: 410,
+      message: "This invitation has expired. Ask the application's developers to invite you again.",
+    }),
+  testInvitationAnswered: () =>
+    new AppError({
+      code: 'partners.test_invitation_answered',
+      status: 410,
+      message: 'This invitation has already been answered; a link works once.',
+    }),
+  shownNameInvalid: () =>
+    invalid('partners.shown_name_invalid', 'Enter the name to show, 1 to 60 characters.'),
   testUserNotFound: () =>
     new AppError({
       code: 'partners.test_user_not_found',

@@ -11,7 +11,7 @@ import {
   type SandboxOutcome,
 } from '../verification/sources/sandbox.ts';
 import type { Community } from '../verification/types.ts';
-import type { Application } from './application.ts';
+import { shownName, type Application } from './application.ts';
 import type { ApplicationService } from './application-service.ts';
 import { partnerErrors } from './errors.ts';
 import type { TestUserRepository } from './test-user-repository.ts';
@@ -32,10 +32,19 @@ export interface AppTestUser {
   userId: string;
   email: string;
   name: string;
-  /** For the personas made for this application; null for an existing account added as a tester. */
+  /** For the personas made for this application; null for an existing account that accepted an invitation. */
   community: string | null;
   outcome: SandboxOutcome | null;
   addedAt: Date;
+}
+
+/** A sandbox application the account tests, as its owner sees it. */
+export interface TestingApp {
+  clientId: string;
+  name: string;
+  /** The name the partner sees; null for rows older than invitations (they see the account's name). */
+  shownName: string | null;
+  since: Date;
 }
 
 function isOutcome(value: string): value is SandboxOutcome {
@@ -44,7 +53,7 @@ function isOutcome(value: string): value is SandboxOutcome {
 
 /**
  * Who may use a sandbox application: the ready-made personas (any sandbox application) and the application's
- * own test users — personas made for it, or existing accounts its developers add (their own, say).
+ * own test users — personas made for it, or existing accounts that accepted an invitation (test-invitations.ts).
  */
 export function createTestUserService(deps: {
   repository: TestUserRepository;
@@ -111,7 +120,8 @@ export function createTestUserService(deps: {
         return {
           userId: row.userId,
           email: row.email,
-          name: `${row.firstName} ${row.lastName}`,
+          // Accepted invitations show the name the owner chose; personas (and older rows) the account's name.
+          name: row.shownName ?? `${row.firstName} ${row.lastName}`,
           community: persona?.community ?? null,
           outcome: persona?.outcome ?? null,
           addedAt: row.addedAt,
@@ -154,30 +164,6 @@ export function createTestUserService(deps: {
       return { userId: user.id, email: user.email, password };
     },
 
-    /** Adds an existing account (a developer's own, say) as a test user of the application. */
-    async add(clientId: string, email: string, actor: Actor): Promise<AppTestUser> {
-      const application = await applications.get(clientId);
-      const user = await accounts.findByEmail(email);
-      if (user === undefined) throw partnerErrors.testUserUnknown();
-      const at = deps.clock.now();
-      if (await repository.insert(application.id, user.id, at.getTime())) {
-        await audit.record('application.test_user_added', {
-          actor,
-          subject: subject(clientId),
-          data: { userId: user.id },
-        });
-      }
-      const persona = parsePersona(user.testPersona);
-      return {
-        userId: user.id,
-        email: user.email,
-        name: `${user.firstName} ${user.lastName}`,
-        community: persona?.community ?? null,
-        outcome: persona?.outcome ?? null,
-        addedAt: at,
-      };
-    },
-
     async remove(clientId: string, userId: string, actor: Actor): Promise<void> {
       const application = await applications.get(clientId);
       if (!(await repository.delete(application.id, userId))) throw partnerErrors.testUserNotFound();
@@ -186,6 +172,34 @@ export function createTestUserService(deps: {
         subject: subject(clientId),
         data: { userId },
       });
+    },
+
+    /** The applications the account is a test user of, for its owner's "Connected apps" page. */
+    async testing(userId: string): Promise<TestingApp[]> {
+      const apps: TestingApp[] = [];
+      for (const row of await repository.listForUser(userId)) {
+        const application = await applications.findByClientId(row.clientId);
+        if (application === undefined) continue;
+        apps.push({
+          clientId: row.clientId,
+          name: shownName(application),
+          shownName: row.shownName,
+          since: row.addedAt,
+        });
+      }
+      return apps;
+    },
+
+    /** The account's owner stops being a test user of the application; false when they were not one. */
+    async leave(userId: string, clientId: string): Promise<boolean> {
+      const application = await applications.findByClientId(clientId);
+      if (application === undefined || !(await repository.delete(application.id, userId))) return false;
+      await audit.record('application.test_user_removed', {
+        actor: { type: 'user', id: userId },
+        subject: subject(clientId),
+        data: { userId },
+      });
+      return true;
     },
 
     /** Whether the account may authorize the sandbox application: any persona, or one of its test users. */

@@ -8,6 +8,7 @@ import { verificationEngine } from './migrations/0005-verification-engine.ts';
 import { partners } from './migrations/0006-partners.ts';
 import { consoleColumns } from './migrations/0007-console.ts';
 import { documentPassback } from './migrations/0008-document-passback.ts';
+import { testUserInvitations } from './migrations/0009-test-user-invitations.ts';
 import { signUpDecoys } from './migrations/0010-sign-up-decoys.ts';
 
 /** Every migration's name, in order. Names never change once released. */
@@ -20,6 +21,7 @@ export const migrationNames = [
   '0006-partners',
   '0007-console',
   '0008-document-passback',
+  '0009-test-user-invitations',
   '0010-sign-up-decoys',
 ] as const;
 
@@ -34,6 +36,7 @@ function migrations(database: Database): Record<string, Migration> {
     '0006-partners': partners,
     '0007-console': consoleColumns,
     '0008-document-passback': documentPassback,
+    '0009-test-user-invitations': testUserInvitations,
     '0010-sign-up-decoys': signUpDecoys,
   };
 }

@@ -22,14 +22,18 @@ export function freePort(): Promise<number> {
 /** The real server in this process, reachable at its configured base URL. */
 export async function startOidcServer(
   overrides: Record<string, string | undefined> = {},
+  options: Parameters<typeof startTestServer>[1] = {},
 ): Promise<TestServer> {
   const port = await freePort();
-  return startTestServer({
-    VETTED_PORT: String(port),
-    VETTED_BASE_URL: `http://127.0.0.1:${port}`,
-    VETTED_LOG_LEVEL: 'info',
-    ...overrides,
-  });
+  return startTestServer(
+    {
+      VETTED_PORT: String(port),
+      VETTED_BASE_URL: `http://127.0.0.1:${port}`,
+      VETTED_LOG_LEVEL: 'info',
+      ...overrides,
+    },
+    options,
+  );
 }
 
 export const REDIRECT_URI = 'https://partner.example/callback';

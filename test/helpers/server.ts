@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
 import { loadConfig, type Config } from '../../src/config/load.ts';
+import type { Clock } from '../../src/lib/clock.ts';
 import { createLogger } from '../../src/lib/logger.ts';
 import { startServer, type RunningServer } from '../../src/server.ts';
 import { testEnv } from './env.ts';
@@ -16,6 +17,7 @@ export interface TestServer extends RunningServer {
 /** Starts the real server in this process on a free port, against a fresh SQLite file unless told otherwise. */
 export async function startTestServer(
   overrides: Record<string, string | undefined> = {},
+  options: { clock?: Clock } = {},
 ): Promise<TestServer> {
   const env = testEnv({ VETTED_LOG_LEVEL: 'trace', ...overrides });
   const config = loadConfig(env);
@@ -26,7 +28,7 @@ export async function startTestServer(
       done();
     },
   });
-  const running = await startServer(config, { logger: createLogger(config.logLevel, sink) });
+  const running = await startServer(config, { ...options, logger: createLogger(config.logLevel, sink) });
   return {
     ...running,
     config,

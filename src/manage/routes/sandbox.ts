@@ -13,7 +13,6 @@ import {
 
 const app = z.object({ organizationId: z.string().max(100), clientId: z.string().max(100) });
 const read = { role: 'viewer', scope: 'applications:read' } as const;
-const write = { role: 'developer', scope: 'applications:write' } as const;
 const time = z.iso.datetime();
 const outcome = z.enum(sandboxOutcomes);
 
@@ -26,16 +25,6 @@ const personaSchema = z
     description: z.string(),
   })
   .meta({ id: 'SandboxPersona' });
-const testUserSchema = z
-  .object({
-    user_id: z.string(),
-    email: z.string(),
-    name: z.string(),
-    community: z.string().nullable(),
-    outcome: outcome.nullable(),
-    added_at: time,
-  })
-  .meta({ id: 'TestUser' });
 const apiCallSchema = z
   .object({
     at: time,
@@ -70,69 +59,6 @@ export const sandboxOperations: Operation[] = [
       await application();
       const personas = await services.testUsers.readyPersonas(params.clientId);
       return { items: personas.map(({ userId: _userId, ...persona }) => persona) };
-    },
-  }),
-  operation({
-    id: 'listTestUsers',
-    method: 'get',
-    path: '/organizations/{organizationId}/applications/{clientId}/test-users',
-    tag: 'Sandbox',
-    summary: "The application's own test users",
-    access: read,
-    params: app,
-    response: z.object({ items: z.array(testUserSchema) }),
-    async handle({ services, params, application }) {
-      await application();
-      const users = await services.testUsers.list(params.clientId);
-      return {
-        items: users.map((user) => ({
-          user_id: user.userId,
-          email: user.email,
-          name: user.name,
-          community: user.community,
-          outcome: user.outcome,
-          added_at: user.addedAt.toISOString(),
-        })),
-      };
-    },
-  }),
-  operation({
-    id: 'addTestUser',
-    method: 'post',
-    path: '/organizations/{organizationId}/applications/{clientId}/test-users',
-    tag: 'Sandbox',
-    summary:
-      'Creates a test persona for this application (community and outcome; its password is in this response only), or adds an existing account by email',
-    access: write,
-    params: app,
-    body: z.union([
-      z.object({ community: z.string().max(100), outcome }),
-      z.object({ email: z.string().max(320) }),
-    ]),
-    status: 201,
-    response: z.object({ user_id: z.string(), email: z.string(), password: z.string().nullable() }),
-    async handle({ caller, services, params, body, application }) {
-      await application();
-      if ('email' in body) {
-        const added = await services.testUsers.add(params.clientId, body.email, actorOf(caller));
-        return { user_id: added.userId, email: added.email, password: null };
-      }
-      const made = await services.testUsers.create(params.clientId, body, actorOf(caller));
-      return { user_id: made.userId, email: made.email, password: made.password };
-    },
-  }),
-  operation({
-    id: 'removeTestUser',
-    method: 'delete',
-    path: '/organizations/{organizationId}/applications/{clientId}/test-users/{userId}',
-    tag: 'Sandbox',
-    summary: 'Removes a test user from the application (the account stays)',
-    access: write,
-    params: app.extend({ userId: z.string().max(100) }),
-    status: 204,
-    async handle({ caller, services, params, application }) {
-      await application();
-      await services.testUsers.remove(params.clientId, params.userId, actorOf(caller));
     },
   }),
   operation({

@@ -45,6 +45,26 @@ export interface ApplicationTestUsersTable {
   application_id: string;
   user_id: string;
   created_at: number;
+  /** The name the account's owner agreed to show (migration 0009); null for personas and older rows */
+  shown_name: string | null;
+}
+
+/** Invitations of existing accounts to be test users (migration 0009-test-user-invitations). */
+export interface TestUserInvitationsTable {
+  id: string;
+  application_id: string;
+  email_normalized: string;
+  /** The account the address belonged to when invited; null when none did */
+  user_id: string | null;
+  /** HMAC-SHA-256 of the token mailed to the address, hex */
+  token_hash: string;
+  invited_by: string | null;
+  created_at: number;
+  expires_at: number;
+  consumed_at: number | null;
+  /** `accepted` or `declined` */
+  outcome: string | null;
+  withdrawn_at: number | null;
 }
 
 export interface ProductionRequestsTable {
@@ -80,6 +100,7 @@ export interface PartnerTables {
   organization_invitations: OrganizationInvitationsTable;
   api_keys: ApiKeysTable;
   application_test_users: ApplicationTestUsersTable;
+  test_user_invitations: TestUserInvitationsTable;
   production_requests: ProductionRequestsTable;
   api_calls: ApiCallsTable;
 }

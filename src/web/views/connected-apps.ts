@@ -11,9 +11,20 @@ export interface ConnectedAppItem {
   since: Date;
 }
 
+/** A sandbox application the user is a test user of. */
+export interface TestingItem {
+  clientId: string;
+  name: string;
+  /** The name its developers see; null when they see the account's name */
+  shownName: string | null;
+  since: Date;
+}
+
 export interface ConnectedAppsView {
   email: string;
   items: readonly ConnectedAppItem[];
+  testing?: readonly TestingItem[];
+  leaveAction?: (clientId: string) => string;
   csrfToken: string;
   revokeAction: (clientId: string) => string;
   notice?: string;
@@ -69,6 +80,38 @@ export function renderConnectedApps(view: ConnectedAppsView): string {
                 ask you again. It keeps what it already received.
               </p>`
       }
+      ${testingSection(view)}
     </div>`,
   });
+}
+
+/** The sandbox applications the user accepted to test, each with "Leave"; nothing when there is none. */
+function testingSection(view: ConnectedAppsView): SafeHtml | false {
+  const testing = view.testing ?? [];
+  const leave = view.leaveAction;
+  return (
+    testing.length > 0 &&
+    leave !== undefined &&
+    html`<section class="section" aria-labelledby="testing">
+      <h2 id="testing">Applications you test</h2>
+      <ul class="verifications">
+        ${testing.map(
+          (item) =>
+            html`<li class="verification">
+              <h3 class="verification__title">${item.name}</h3>
+              <p class="muted">
+                Test user since ${day(item.since)}.
+                ${item.shownName === null ? 'Its developers see your name.' : `Its developers see you as “${item.shownName}”.`}
+              </p>
+              <form method="post" action="${leave(item.clientId)}">
+                ${csrfField(view.csrfToken)}
+                <button class="button button--secondary" type="submit">
+                  Leave<span class="visually-hidden"> ${item.name}</span>
+                </button>
+              </form>
+            </li>`,
+        )}
+      </ul>
+    </section>`
+  );
 }

@@ -1,8 +1,11 @@
 import type { ApplicationView, ChecklistItemView, ProductionRequestView } from '../../../manage/schemas.ts';
 import { pager } from '../../console-layout.ts';
-import { button, csrfField, errorSummary, field, notice, selectField } from '../../components.ts';
+import { button, csrfField, errorSummary, notice, selectField } from '../../components.ts';
 import { html, type SafeHtml } from '../../html.ts';
 import { secretOnce } from './controls.ts';
+import { invitationsTable, inviteForm, type InvitationRow } from './sandbox-invitations.ts';
+
+export type { InvitationRow };
 
 export interface PersonaRow {
   email: string;
@@ -31,10 +34,12 @@ export function sandboxBody(view: {
   app: ApplicationView;
   personas: PersonaRow[];
   testUsers: TestUserRow[];
+  invitations: InvitationRow[];
   communities: { handle: string; name: string }[];
   createAction: string;
   addAction: string;
   removeAction: (userId: string) => string;
+  withdrawAction: (invitationId: string) => string;
   testHref: string;
   csrfToken: string;
   created?: { email: string; password: string };
@@ -95,7 +100,7 @@ export function sandboxBody(view: {
       <h2 id="own-testers">This application's test users</h2>
       ${
         view.testUsers.length === 0
-          ? html`<p class="empty">None yet.</p>`
+          ? html`<p class="empty">No test users of its own yet.</p>`
           : html`<table class="table">
               <caption class="visually-hidden">
                 Test users of this application
@@ -103,6 +108,7 @@ export function sandboxBody(view: {
               <thead>
                 <tr>
                   <th scope="col">Email</th>
+                  <th scope="col">Name</th>
                   <th scope="col">Persona</th>
                   <th scope="col"><span class="visually-hidden">Actions</span></th>
                 </tr>
@@ -112,8 +118,9 @@ export function sandboxBody(view: {
                   (user) =>
                     html`<tr>
                       <td><code class="value">${user.email}</code></td>
+                      <td>${user.name}</td>
                       <td>
-                        ${user.community === null ? 'Existing account' : `${user.community}: ${user.outcome ?? ''}`}
+                        ${user.community === null ? 'Invited account' : `${user.community}: ${user.outcome ?? ''}`}
                       </td>
                       <td>
                         <form method="post" action="${view.removeAction(user.user_id)}">
@@ -142,12 +149,8 @@ export function sandboxBody(view: {
           ${button('Create test persona')}
         </form>`
       }
-      <form class="form" method="post" action="${view.addAction}" novalidate>
-        ${csrfField(view.csrfToken)}
-        <h3>Add an existing account</h3>
-        ${field({ name: 'email', label: 'Email of a Vetted account', type: 'email', value: view.email, error: errors.add, verbatim: true })}
-        ${button('Add test user', { variant: 'secondary' })}
-      </form>
+      ${invitationsTable({ invitations: view.invitations, withdrawAction: view.withdrawAction, csrfToken: view.csrfToken })}
+      ${inviteForm({ action: view.addAction, csrfToken: view.csrfToken, email: view.email, error: errors.add })}
     </section>`;
 }
 
