@@ -36,7 +36,9 @@ export class ManageClient {
       form: { _csrf: csrfToken(form), email: user.email, password: user.password },
     });
     if (response.status !== 303) throw new Error(`sign-in failed: ${response.status}`);
-    return new ManageClient(server, { browser, csrf: csrfToken(form) });
+    // Signing in rotates the form-token secret: the token of the sign-in form no longer works.
+    const page = await (await browser.request(url('/account/verifications'))).text();
+    return new ManageClient(server, { browser, csrf: csrfToken(page) });
   }
 
   async call(
