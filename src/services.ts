@@ -27,6 +27,8 @@ import { createApplicationRepository } from './partners/application-repository.t
 import { createApplicationService, standardScopes } from './partners/application-service.ts';
 import { createApiCallRepository } from './partners/api-call-repository.ts';
 import { createApiCallService } from './partners/api-calls.ts';
+import { createAuthFailureRepository } from './partners/auth-failure-repository.ts';
+import { createAuthFailureService } from './partners/auth-failures.ts';
 import { createApplicationLogos } from './partners/application-logos.ts';
 import { createApiKeyRepository } from './partners/api-key-repository.ts';
 import { createApiKeyService } from './partners/api-keys.ts';
@@ -191,9 +193,11 @@ export function createServices(deps: ServiceDeps) {
       await consents.revokeAllForClient(application.clientId);
       await applicationLogos.forget(application.logoBlobKey);
       await apiCalls.deleteForClient(application.clientId);
+      await authFailures.deleteForClient(application.clientId);
     },
   });
   const apiCalls = createApiCallService({ repository: createApiCallRepository(db), clock, ids });
+  const authFailures = createAuthFailureService({ repository: createAuthFailureRepository(db), clock });
   const applicationLogos = createApplicationLogos({ applications, blobs, baseUrl: config.baseUrl });
   const testUsers = createTestUserService({
     repository: createTestUserRepository(db),
@@ -294,6 +298,8 @@ export function createServices(deps: ServiceDeps) {
       { name: 'document_retention', run: (now) => documentPassback.purgeDue(new Date(now)) },
       // Old events of sliding-window limits: longer than any window in use.
       { name: 'sliding_windows', run: () => databaseSlidingWindows.prune(HOUR_MS) },
+      // Failed client authentication counters past the window the console shows.
+      { name: 'client_auth_failures', run: (now) => authFailures.prune(now) },
     ],
   });
   return {
@@ -317,6 +323,7 @@ export function createServices(deps: ServiceDeps) {
     applications,
     applicationLogos,
     apiCalls,
+    authFailures,
     testUsers,
     productionRequests,
     organizations,

@@ -10,6 +10,7 @@ import type { Logger } from '../lib/logger.ts';
 import { BoundedMap } from '../lib/bounded-map.ts';
 import type { ApplicationService } from '../partners/application-service.ts';
 import { createAdapterFactory } from './adapter.ts';
+import { markClientAuthenticated } from './client-authentication.ts';
 import { clientMetadataFor } from './client-metadata.ts';
 import { providerConfiguration, type ProviderHooks } from './configuration.ts';
 import type { ModelRepository } from './model-repository.ts';
@@ -178,6 +179,8 @@ function customizeClients(provider: Provider, hasher: TokenHasher): void {
   Client.prototype.compareClientSecret = function compareClientSecret(actual) {
     let matched = false;
     for (const hash of vettedSettingsOf(this).secretHashes) matched = hasher.matches(actual, hash) || matched;
+    // The console's Activity records the calls of a client that authenticated (client-authentication.ts).
+    if (matched) markClientAuthenticated(this.clientId);
     return Promise.resolve(matched);
   };
   // Every client is registered with the implicit grant (client-metadata.ts); whether its redirect URIs may be

@@ -8,6 +8,7 @@ import { verificationEngine } from './migrations/0005-verification-engine.ts';
 import { partners } from './migrations/0006-partners.ts';
 import { consoleColumns } from './migrations/0007-console.ts';
 import { documentPassback } from './migrations/0008-document-passback.ts';
+import { clientAuthFailures } from './migrations/0011-client-auth-failures.ts';
 
 /** Every migration's name, in order. Names never change once released. */
 export const migrationNames = [
@@ -19,6 +20,7 @@ export const migrationNames = [
   '0006-partners',
   '0007-console',
   '0008-document-passback',
+  '0011-client-auth-failures',
 ] as const;
 
 /** Every migration, in order. */
@@ -32,6 +34,7 @@ function migrations(database: Database): Record<string, Migration> {
     '0006-partners': partners,
     '0007-console': consoleColumns,
     '0008-document-passback': documentPassback,
+    '0011-client-auth-failures': clientAuthFailures,
   };
 }
 
