@@ -19,6 +19,7 @@ import type { Clock } from './lib/clock.ts';
 import type { IdGenerator } from './lib/ids.ts';
 import type { Logger } from './lib/logger.ts';
 import { createMailer } from './mail/mailer.ts';
+import { createReadiness } from './maintenance/readiness.ts';
 import { createSweeper } from './maintenance/sweeper.ts';
 import { createOutboxRepository } from './mail/outbox-repository.ts';
 import { createConsentService } from './oidc/consents.ts';
@@ -48,7 +49,6 @@ import {
 import type { SlidingWindowLimiter } from './rate-limits/sliding-window.ts';
 import { createBlobStore } from './storage/blobs.ts';
 import type { Database } from './storage/database.ts';
-import { pendingMigrations } from './storage/migrate.ts';
 import { createCommunityRepository } from './verification/community-repository.ts';
 import { createCommunityService } from './verification/community-service.ts';
 import { createVerificationRepository } from './verification/verification-repository.ts';
@@ -341,7 +341,7 @@ export function createServices(deps: ServiceDeps) {
     /** Seals what the developer console shows once across a redirect (developer/shown-once.ts). */
     consoleBox: createSecretBox(masterKey, 'console-shown-once'),
     cookieSigner: createCookieSigner([deriveKey(masterKey, 'cookies').toString('base64url')]),
-    health: createHealth(database),
+    health: createReadiness({ database, redis }),
     /** Closes what the services opened themselves (the Redis connection); the database is the caller's. */
     async close(): Promise<void> {
       if (redis !== undefined) await closeRedisClient(redis);
@@ -350,24 +350,3 @@ export function createServices(deps: ServiceDeps) {
 }
 
 export type Services = ReturnType<typeof createServices>;
-
-/** Whether this instance should receive traffic: database reachable, schema current, not shutting down. */
-function createHealth(database: Database) {
-  let draining = false;
-  return {
-    isDraining: () => draining,
-    startDraining() {
-      draining = true;
-    },
-    async check(): Promise<string | undefined> {
-      if (draining) return 'shutting_down';
-      try {
-        await database.ping();
-      } catch {
-        return 'database_unreachable';
-      }
-      const pending = await pendingMigrations(database).catch(() => ['(unknown)']);
-      return pending.length === 0 ? undefined : 'migrations_pending';
-    },
-  };
-}
