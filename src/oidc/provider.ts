@@ -12,6 +12,8 @@ import type { ApplicationService } from '../partners/application-service.ts';
 import { createAdapterFactory } from './adapter.ts';
 import { markClientAuthenticated } from './client-authentication.ts';
 import { clientMetadataFor } from './client-metadata.ts';
+import { DPOP_ALGORITHMS } from './dpop.ts';
+import { refuseDpopHtuWithQuery } from './dpop-htu.ts';
 import { providerConfiguration, type ProviderHooks } from './configuration.ts';
 import type { ModelRepository } from './model-repository.ts';
 import {
@@ -151,6 +153,8 @@ export function createOidc(deps: OidcDeps) {
     // An authorization resumes from its stored parameters, so a query on the resume URL means nothing; one
     // naming a client and a repeated redirect_uri made oidc-provider's error handler throw (a 500).
     if (label === '/oauth/authorize/:uid') ctx.querystring = '';
+    if (refuseDpopHtuWithQuery(ctx, label, { issuer: deps.config.issuer, algorithms: DPOP_ALGORITHMS }))
+      return;
     rewriteTokenRequest(ctx);
     renameLogoutRedirect(ctx);
     const { provider, run } = await current();
