@@ -26,7 +26,7 @@ export function htuHasQueryOrFragment(proof: string | undefined): boolean {
  * stripping them, so a proof naming `…/oauth/token?x` passes there; this refuses it first, in
  * oidc-provider's shape (400 `invalid_dpop_proof` at the token and PAR endpoints; 401 with a DPoP challenge
  * at userinfo). The proof's signature does not matter here: such a proof is refused either way, and a
- * valid-looking one is still checked in full by oidc-provider. Resolves true when it answered.
+ * valid-looking one is still checked in full by oidc-provider. Returns true when it answered.
  */
 export function refuseDpopHtuWithQuery(
   ctx: Context,
