@@ -1,5 +1,5 @@
 import { Router } from '@koa/router';
-import { recordApiCalls, requestClientId } from './http/api-call-recorder.ts';
+import { recordApiCalls } from './http/api-call-recorder.ts';
 import Koa from 'koa';
 import { brandingRoutes, logoRoutes } from './http/routes/logos.ts';
 import { manageRoutes } from './http/routes/manage.ts';
@@ -22,6 +22,7 @@ import { securityHeaders } from './http/security-headers.ts';
 import type { AppState } from './http/state.ts';
 import { interactionRoutes } from './interaction/routes.ts';
 import { findAccessToken } from './oidc/access-tokens.ts';
+import { oidcCallClient } from './oidc/client-authentication.ts';
 import { INTERACTION_COOKIE } from './oidc/configuration.ts';
 import { verifyDpopProof } from './oidc/dpop.ts';
 import { createVettedOidc } from './oidc/wiring.ts';
@@ -52,12 +53,12 @@ export function createApp(services: Services): Koa<AppState> {
   const oidc = createVettedOidc(services);
   const secure = config.baseUrl.startsWith('https:');
 
-  const apiCallRecorder = recordApiCalls(services.apiCalls, {
-    // oidc-provider's endpoints leave the client they looked up on ctx.oidc (even when its authentication failed).
-    resolveClientId: (ctx) =>
-      (ctx as { oidc?: { client?: { clientId?: string } } }).oidc?.client?.clientId ?? requestClientId(ctx),
-    isKnownClient: async (id) => (await services.applications.clientRecord(id)) !== undefined,
-  });
+  // Calls are recorded under the application that authenticated (the handlers and oidc-provider say which);
+  // an existing application's failed authentications are counted.
+  const apiCallRecorder = recordApiCalls(
+    { calls: services.apiCalls, failures: services.authFailures },
+    { clientOf: oidcCallClient },
+  );
 
   const router = new Router();
   healthRoutes(router, { readiness: health, metrics, metricsToken: config.metricsToken });

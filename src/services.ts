@@ -21,6 +21,7 @@ import type { Clock } from './lib/clock.ts';
 import type { IdGenerator } from './lib/ids.ts';
 import type { Logger } from './lib/logger.ts';
 import { createMailer } from './mail/mailer.ts';
+import { createReadiness } from './maintenance/readiness.ts';
 import { createSweeper } from './maintenance/sweeper.ts';
 import { createOutboxRepository } from './mail/outbox-repository.ts';
 import { createConsentService } from './oidc/consents.ts';
@@ -29,6 +30,8 @@ import { createApplicationRepository } from './partners/application-repository.t
 import { createApplicationService, standardScopes } from './partners/application-service.ts';
 import { createApiCallRepository } from './partners/api-call-repository.ts';
 import { createApiCallService } from './partners/api-calls.ts';
+import { createAuthFailureRepository } from './partners/auth-failure-repository.ts';
+import { createAuthFailureService } from './partners/auth-failures.ts';
 import { createApplicationLogos } from './partners/application-logos.ts';
 import { createApiKeyRepository } from './partners/api-key-repository.ts';
 import { createApiKeyService } from './partners/api-keys.ts';
@@ -50,7 +53,6 @@ import {
 import type { SlidingWindowLimiter } from './rate-limits/sliding-window.ts';
 import { createBlobStore } from './storage/blobs.ts';
 import type { Database } from './storage/database.ts';
-import { pendingMigrations } from './storage/migrate.ts';
 import { createCommunityRepository } from './verification/community-repository.ts';
 import { createCommunityService } from './verification/community-service.ts';
 import { createVerificationRepository } from './verification/verification-repository.ts';
@@ -210,9 +212,11 @@ export function createServices(deps: ServiceDeps) {
       await consents.revokeAllForClient(application.clientId);
       await applicationLogos.forget(application.logoBlobKey);
       await apiCalls.deleteForClient(application.clientId);
+      await authFailures.deleteForClient(application.clientId);
     },
   });
   const apiCalls = createApiCallService({ repository: createApiCallRepository(db), clock, ids });
+  const authFailures = createAuthFailureService({ repository: createAuthFailureRepository(db), clock });
   const applicationLogos = createApplicationLogos({ applications, blobs, baseUrl: config.baseUrl });
   const testUserRepository = createTestUserRepository(db);
   const testUsers = createTestUserService({
@@ -321,6 +325,8 @@ export function createServices(deps: ServiceDeps) {
       { name: 'document_retention', run: (now) => documentPassback.purgeDue(new Date(now)) },
       // Old events of sliding-window limits: longer than any window in use.
       { name: 'sliding_windows', run: () => databaseSlidingWindows.prune(HOUR_MS) },
+      // Failed client authentication counters past the window the console shows.
+      { name: 'client_auth_failures', run: (now) => authFailures.prune(now) },
     ],
   });
   return {
@@ -344,6 +350,7 @@ export function createServices(deps: ServiceDeps) {
     applications,
     applicationLogos,
     apiCalls,
+    authFailures,
     testUsers,
     testInvitations,
     productionRequests,
@@ -364,7 +371,7 @@ export function createServices(deps: ServiceDeps) {
     /** Seals the sign-up a browser is confirming on the account pages (account/pending-sign-up.ts). */
     signUpBox: createSecretBox(masterKey, 'pending-sign-ups'),
     cookieSigner: createCookieSigner([deriveKey(masterKey, 'cookies').toString('base64url')]),
-    health: createHealth(database),
+    health: createReadiness({ database, redis }),
     /** Closes what the services opened themselves (the Redis connection); the database is the caller's. */
     async close(): Promise<void> {
       if (redis !== undefined) await closeRedisClient(redis);
@@ -373,24 +380,3 @@ export function createServices(deps: ServiceDeps) {
 }
 
 export type Services = ReturnType<typeof createServices>;
-
-/** Whether this instance should receive traffic: database reachable, schema current, not shutting down. */
-function createHealth(database: Database) {
-  let draining = false;
-  return {
-    isDraining: () => draining,
-    startDraining() {
-      draining = true;
-    },
-    async check(): Promise<string | undefined> {
-      if (draining) return 'shutting_down';
-      try {
-        await database.ping();
-      } catch {
-        return 'database_unreachable';
-      }
-      const pending = await pendingMigrations(database).catch(() => ['(unknown)']);
-      return pending.length === 0 ? undefined : 'migrations_pending';
-    },
-  };
-}

@@ -154,7 +154,7 @@ export const configSchema = z.object({
   VETTED_REDIS_URL: redisUrl
     .optional()
     .describe(
-      "Redis server for the rate limits that several instances must share (the document-image limit): `redis://user:pass@host:6379/0`, or `rediss://…` for TLS. When unset, those counters live in the database, just as correct at more database load. While Redis is unreachable, the requests it limits are refused (HTTP 503 `rate_limit.unavailable`) rather than let through unlimited. Instances must keep their clocks in sync (NTP): each event is stamped with its instance's time.",
+      "Redis server for the rate limits that several instances must share (the document-image limit): `redis://user:pass@host:6379/0`, or `rediss://…` for TLS. When unset, those counters live in the database, just as correct at more database load. While Redis is unreachable, the requests it limits are refused (HTTP 503 `rate_limit.unavailable`) rather than let through unlimited, and `/readyz` answers 503 `redis_unreachable`. Instances must keep their clocks in sync (NTP): each event is stamped with its instance's time.",
     ),
   VETTED_DOCUMENT_TOKEN_TTL_SECONDS: integer(60, 30 * 86_400)
     .default(86_400)

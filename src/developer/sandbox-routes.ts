@@ -8,10 +8,13 @@ import type {
 } from '../manage/schemas.ts';
 import {
   activityBody,
+  type ApiCallRow,
+  type AuthFailuresView,
+} from '../web/views/developer/application-activity.ts';
+import {
   integrationBody,
   productionBody,
   sandboxBody,
-  type ApiCallRow,
   type InvitationRow,
   type PersonaRow,
   type TestUserRow,
@@ -178,11 +181,12 @@ export function sandboxRoutes(
   router.get(`${base}/activity`, csrf, ...guard, async (ctx) => {
     const { org, app } = await helpers.context(ctx);
     const offset = Math.max(0, Math.min(500, Number.parseInt(String(ctx.query.offset ?? '0'), 10) || 0));
-    const [calls, events] = await Promise.all([
+    const [calls, failures, events] = await Promise.all([
       call<{ items: ApiCallRow[]; total: number }>(ctx, deps, 'listApiCalls', {
         params: ids(org, app),
         query: { limit: PAGE, offset },
       }),
+      call<AuthFailuresView>(ctx, deps, 'getClientAuthenticationFailures', { params: ids(org, app) }),
       call<{ items: { at: string; event: string; actor_type: string; data: Record<string, unknown> }[] }>(
         ctx,
         deps,
@@ -197,6 +201,7 @@ export function sandboxRoutes(
         offset,
         limit: PAGE,
         href: (next) => `${appPath(org.id, app.client_id)}/activity?offset=${next}`,
+        failures,
         events: events.items,
       }),
     });

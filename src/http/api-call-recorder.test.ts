@@ -7,21 +7,16 @@ import { AppError } from '../lib/app-error.ts';
 import { randomIds } from '../lib/ids.ts';
 import { createLogger } from '../lib/logger.ts';
 import type { ApiCallInput } from '../partners/api-calls.ts';
-import {
-  partnerApiEndpoint,
-  recordApiCalls,
-  requestClientId,
-  type ApiCallRecorder,
-} from './api-call-recorder.ts';
+import { partnerApiEndpoint, recordApiCalls, type ApiCallRecorder } from './api-call-recorder.ts';
 import { errorHandler } from './error-handler.ts';
 import { requestContext } from './request-context.ts';
 import type { AppState } from './state.ts';
 
 const SECRET = 'sup3r-s3cret-value';
-const known = new Set(['app-1', 'app 2']);
 
 describe('recordApiCalls', () => {
   const recorded: ApiCallInput[] = [];
+  const failures: [string, string][] = [];
   const logLines: Record<string, unknown>[] = [];
   let behaviour: 'store' | 'fail' | 'hang' = 'store';
   const waiting: (() => void)[] = [];
@@ -46,11 +41,23 @@ describe('recordApiCalls', () => {
         recorded.push(input);
       },
     };
-    recorder = recordApiCalls(apiCalls, {
-      resolveClientId: requestClientId,
-      isKnownClient: (id) => Promise.resolve(known.has(id)),
-      maxPending: 2,
-    });
+    const counter = {
+      count(clientId: string, endpoint: string) {
+        failures.push([clientId, endpoint]);
+        return Promise.resolve();
+      },
+    };
+    recorder = recordApiCalls(
+      { calls: apiCalls, failures: counter },
+      {
+        // What oidc-provider's resolver would say, for a call whose handler said nothing.
+        clientOf: (ctx, call) =>
+          call.endpoint === '/oauth/introspect' && ctx.get('x-client') !== ''
+            ? { authenticated: ctx.get('x-client') }
+            : {},
+        maxPending: 2,
+      },
+    );
     const app = new Koa<AppState>();
     app.use(requestContext(randomIds, logger));
     app.use(errorHandler());
@@ -61,10 +68,15 @@ describe('recordApiCalls', () => {
       ctx.body = { attributes: [], status: [] };
     });
     router.post('/oauth/token', (ctx) => {
+      ctx.state.apiClientAuthFailed = 'app 2';
       ctx.status = 401;
       ctx.body = { error: 'invalid_client', error_description: 'client authentication failed' };
     });
+    router.post('/oauth/introspect', (ctx) => {
+      ctx.body = { active: false };
+    });
     router.get('/api/public/v3/policies', (ctx) => {
+      if (ctx.query.secret === 'right') ctx.state.apiClientId = 'app-1';
       if (ctx.query.fail === 'exposed') {
         throw new AppError({ code: 'partners.example_refused', status: 409, message: 'No.' });
       }
@@ -89,6 +101,7 @@ describe('recordApiCalls', () => {
     for (const release of waiting.splice(0)) release();
     await recorder.idle();
     recorded.length = 0;
+    failures.length = 0;
     logLines.length = 0;
   });
 
@@ -109,7 +122,7 @@ describe('recordApiCalls', () => {
     expect(JSON.stringify(recorded)).not.toContain(SECRET);
   });
 
-  it('takes the OAuth error of a JSON body and the client from HTTP Basic, without the secret or body', async () => {
+  it('counts a failed authentication of a known client instead of recording it, without the secret or body', async () => {
     const response = await fetch(`${url}/oauth/token`, {
       method: 'POST',
       headers: {
@@ -120,21 +133,23 @@ describe('recordApiCalls', () => {
     });
     expect(response.status).toBe(401);
     await recorder.idle();
-    expect(recorded).toMatchObject([
-      {
-        clientId: 'app 2',
-        method: 'POST',
-        endpoint: '/oauth/token',
-        status: 401,
-        errorCode: 'invalid_client',
-      },
-    ]);
-    expect(JSON.stringify(recorded)).not.toContain(SECRET);
+    expect(recorded).toEqual([]);
+    expect(failures).toEqual([['app 2', '/oauth/token']]);
+  });
+
+  it('asks clientOf for a call whose handler said nothing, and records under the client it names', async () => {
+    const call = (client: string) =>
+      fetch(`${url}/oauth/introspect`, { method: 'POST', headers: { 'x-client': client } });
+    expect((await call('app-1')).status).toBe(200);
+    expect((await call('')).status).toBe(200);
+    await recorder.idle();
+    expect(recorded).toMatchObject([{ clientId: 'app-1', endpoint: '/oauth/introspect', status: 200 }]);
+    expect(failures).toEqual([]);
   });
 
   it('records a thrown AppError with its status, and its code only when it is exposed', async () => {
-    expect((await fetch(`${url}/api/public/v3/policies?client_id=app-1&fail=exposed`)).status).toBe(409);
-    expect((await fetch(`${url}/api/public/v3/policies?client_id=app-1`)).status).toBe(500);
+    expect((await fetch(`${url}/api/public/v3/policies?secret=right&fail=exposed`)).status).toBe(409);
+    expect((await fetch(`${url}/api/public/v3/policies?secret=right`)).status).toBe(500);
     await recorder.idle();
     expect(recorded).toMatchObject([
       { endpoint: '/api/public/v3/policies', status: 409, errorCode: 'partners.example_refused' },
@@ -152,13 +167,16 @@ describe('recordApiCalls', () => {
     expect(JSON.stringify(recorded)).not.toContain(SECRET);
   });
 
-  it('records nothing for pages, preflights, unknown clients and calls naming no client', async () => {
+  it('records nothing for pages, preflights and calls that only name a client', async () => {
     await fetch(`${url}/account?client_id=app-1`);
     await fetch(`${url}/api/public/v3/attributes.json`, { method: 'OPTIONS' });
-    await fetch(`${url}/api/public/v3/policies?client_id=someone-else&fail=exposed`);
-    await fetch(`${url}/api/public/v3/policies?fail=exposed`);
+    await fetch(`${url}/api/public/v3/policies?client_id=app-1&fail=exposed`);
+    await fetch(`${url}/api/public/v3/policies?fail=exposed`, {
+      headers: { authorization: `Basic ${Buffer.from('app-1:wrong').toString('base64')}` },
+    });
     await recorder.idle();
     expect(recorded).toEqual([]);
+    expect(failures).toEqual([]);
   });
 
   it('answers even when recording fails, and logs the failure', async () => {

@@ -25,37 +25,35 @@ export function partnerApiEndpoint(method: string, path: string): string | undef
 
 const MAX_CLIENT_ID = 200;
 
-/**
- * The client a request names without any handler's help: the one a handler put in `ctx.state.apiClientId`,
- * else the user name of HTTP Basic (form-urlencoded, RFC 6749 §2.3.1), else a `client_id` query parameter.
- * Not authenticated: pair it with `isKnownClient`.
- */
-export function requestClientId(ctx: Context): string | undefined {
-  const fromState = (ctx.state as Partial<AppState>).apiClientId;
-  if (fromState !== undefined) return fromState;
-  const basic = /^Basic +([A-Za-z0-9+/=]+)$/i.exec(ctx.get('authorization'))?.[1];
-  if (basic !== undefined) {
-    const decoded = Buffer.from(basic, 'base64').toString('utf8');
-    const colon = decoded.indexOf(':');
-    if (colon > 0) {
-      try {
-        return decodeURIComponent(decoded.slice(0, colon).replace(/\+/g, ' '));
-      } catch {
-        return decoded.slice(0, colon);
-      }
-    }
-  }
-  const query = ctx.query.client_id;
-  return typeof query === 'string' && query !== '' ? query : undefined;
+/** Who made a partner API call, as far as the handlers established it. */
+export interface CallClient {
+  /** The application that authenticated (its secret, API token or access token checked): the call is recorded. */
+  authenticated?: string | undefined;
+  /** An existing application whose authentication failed: counted (a number), never recorded as a call. */
+  failed?: string | undefined;
+}
+
+/** A call as answered: its route pattern, status and error code. */
+export interface CallOutcome {
+  endpoint: string;
+  status: number;
+  errorCode: string | null;
 }
 
 export interface ApiCallRecorderOptions {
-  /** The application the call was made for, once the handlers ran; undefined when unknown. */
-  resolveClientId(ctx: Context): string | undefined;
-  /** Whether an id names an application: calls naming none are not recorded (they would fill the table). */
-  isKnownClient?(clientId: string): Promise<boolean>;
+  /**
+   * The caller of a call whose handler said nothing on `ctx.state` (`apiClientId`, `apiClientAuthFailed`),
+   * such as oidc-provider's endpoints. A client id a request merely names (a `client_id`, the user of HTTP
+   * Basic) is never enough: anyone can name any client, and such calls would flush its history.
+   */
+  clientOf?(ctx: Context, call: CallOutcome): CallClient;
   /** Recordings waiting for the database beyond this are dropped (and counted in the log); default 256. */
   maxPending?: number;
+}
+
+export interface ApiCallSinks {
+  calls: { record(input: ApiCallInput): Promise<void> };
+  failures: { count(clientId: string, endpoint: string): Promise<void> };
 }
 
 export type ApiCallRecorder = Middleware<AppState> & {
@@ -64,27 +62,31 @@ export type ApiCallRecorder = Middleware<AppState> & {
 };
 
 /**
- * Records each partner API call (route pattern, status, latency, error code; never the query or body,
- * which may hold secrets) for the console's Activity. Recording is fire-and-forget: it starts after the
- * response is written (setImmediate), so the insert adds no latency, and a failure is logged, never
- * answered. Mount it inside errorHandler(), so a thrown error is seen with its status and code.
+ * Records each partner API call of an authenticated application (route pattern, status, latency, error
+ * code; never the query or body, which may hold secrets) for the console's Activity, and counts the failed
+ * authentications of existing applications (a counter per hour, never a row per failure). Recording is
+ * fire-and-forget: it starts after the response is written (setImmediate), so the insert adds no latency,
+ * and a failure is logged, never answered. Mount it inside errorHandler(), so a thrown error is seen with its status and code.
  */
-export function recordApiCalls(
-  apiCalls: { record(input: ApiCallInput): Promise<void> },
-  options: ApiCallRecorderOptions,
-): ApiCallRecorder {
+export function recordApiCalls(sinks: ApiCallSinks, options: ApiCallRecorderOptions): ApiCallRecorder {
   const maxPending = options.maxPending ?? 256;
   const pending = new Set<Promise<void>>();
   let dropped = 0;
 
-  async function save(ctx: Context & { state: AppState }, call: Omit<ApiCallInput, 'clientId'>) {
-    const clientId = options.resolveClientId(ctx);
-    if (clientId === undefined || clientId === '' || clientId.length > MAX_CLIENT_ID) return;
-    if (options.isKnownClient !== undefined && !(await options.isKnownClient(clientId))) return;
-    await apiCalls.record({ ...call, clientId });
+  const usable = (clientId: string | undefined): clientId is string =>
+    clientId !== undefined && clientId !== '' && clientId.length <= MAX_CLIENT_ID;
+
+  async function save(client: CallClient, call: Omit<ApiCallInput, 'clientId'>) {
+    if (usable(client.authenticated)) await sinks.calls.record({ ...call, clientId: client.authenticated });
+    else if (usable(client.failed)) await sinks.failures.count(client.failed, call.endpoint);
   }
 
-  function schedule(ctx: Context & { state: AppState }, call: Omit<ApiCallInput, 'clientId'>): void {
+  function schedule(
+    ctx: Context & { state: AppState },
+    client: CallClient,
+    call: Omit<ApiCallInput, 'clientId'>,
+  ): void {
+    if (client.authenticated === undefined && client.failed === undefined) return;
     if (pending.size >= maxPending) {
       dropped += 1;
       if (dropped === 1 || dropped % 1000 === 0) {
@@ -96,7 +98,7 @@ export function recordApiCalls(
       return;
     }
     const task = new Promise<void>((resolve) => setImmediate(resolve))
-      .then(() => save(ctx, call))
+      .then(() => save(client, call))
       .catch((error: unknown) => {
         ctx.state.log.error({ err: error, endpoint: call.endpoint }, 'recording an api call failed');
       })
@@ -120,7 +122,12 @@ export function recordApiCalls(
     } finally {
       try {
         const outcome = thrown === undefined ? answered(ctx) : failed(thrown.error);
-        schedule(ctx, {
+        const { apiClientId, apiClientAuthFailed } = ctx.state;
+        const client =
+          apiClientId !== undefined || apiClientAuthFailed !== undefined
+            ? { authenticated: apiClientId, failed: apiClientAuthFailed }
+            : (options.clientOf?.(ctx, { endpoint, ...outcome }) ?? {});
+        schedule(ctx, client, {
           method: ctx.method,
           endpoint,
           latencyMs: performance.now() - started,

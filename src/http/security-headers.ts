@@ -19,6 +19,10 @@ import type { Context, Middleware } from 'koa';
  * the verification button's popup, which must keep its `window.opener` to hand the result back: there COOP
  * is `unsafe-none`, since Helmet's `same-origin` would cut the popup off from the partner's page.
  *
+ * HTML documents are `Cache-Control: no-store` unless their handler said otherwise: every page is rendered
+ * for its viewer (the sign-in's steps and consent, account pages, the consoles, secrets shown once), and
+ * none may be kept by a shared browser's history or a proxy.
+ *
  * A header the handler already set (a route's own CORP) is kept; the document CSP is there before the
  * handler runs, because oidc-provider adds its form_post script's hash to the CSP it finds. The values
  * depend on nothing in the request, so Helmet computes them once, at start-up.
@@ -26,6 +30,7 @@ import type { Context, Middleware } from 'koa';
 const CSP = 'Content-Security-Policy';
 const RESOURCE_CSP = "default-src 'none'; frame-ancestors 'none'";
 const COOP = 'Cross-Origin-Opener-Policy';
+const CACHE_CONTROL = 'Cache-Control';
 const POPUP_PAGES = /^\/(?:oauth\/authorize(?:\/|$)|interaction\/|groups$)/;
 
 export function securityHeaders(options: { https: boolean }): Middleware {
@@ -59,6 +64,8 @@ export function securityHeaders(options: { https: boolean }): Middleware {
     await next();
     if (isDocument(ctx)) {
       if (POPUP_PAGES.test(ctx.path) && !ctx.res.hasHeader(COOP)) ctx.set(COOP, 'unsafe-none');
+      // Every page is rendered for its viewer: a sign-in step, personal data, a secret shown once.
+      if (!ctx.res.hasHeader(CACHE_CONTROL)) ctx.set(CACHE_CONTROL, 'no-store');
       for (const [name, value] of document) if (!ctx.res.hasHeader(name)) ctx.set(name, value);
       return;
     }

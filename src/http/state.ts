@@ -4,8 +4,10 @@ import type { Logger } from '../lib/logger.ts';
 export interface AppState {
   requestId: string;
   log: Logger;
-  /** Set by partner API handlers once they know the calling application (see RequestState). */
+  /** Set by partner API handlers once the calling application authenticated (see RequestState). */
   apiClientId?: string | undefined;
+  /** Set by partner API handlers when an existing application's authentication failed (see RequestState). */
+  apiClientAuthFailed?: string | undefined;
 }
 
 /**
@@ -20,6 +22,8 @@ export class RequestState implements AppState {
   routeLabel: string | undefined;
   /** The application a partner API call was made for, set by a handler that authenticated it (api-call-recorder.ts). */
   apiClientId: string | undefined;
+  /** An existing application whose credentials a handler refused: counted, not recorded (api-call-recorder.ts). */
+  apiClientAuthFailed: string | undefined;
   readonly #logger: Logger;
   #child: Logger | undefined;
 

@@ -1,4 +1,5 @@
 import type { Operation } from './route.ts';
+import { activityOperations } from './routes/activity.ts';
 import { apiKeyOperations } from './routes/api-keys.ts';
 import { applicationOperations } from './routes/applications.ts';
 import { organizationOperations } from './routes/organizations.ts';
@@ -12,6 +13,7 @@ export const managementOperations: readonly Operation[] = [
   ...applicationOperations,
   ...sandboxOperations,
   ...testUserOperations,
+  ...activityOperations,
 ];
 
 export const MANAGE_BASE = '/api/manage/v1';

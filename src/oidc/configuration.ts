@@ -8,6 +8,7 @@ import {
 import type { CookieSigner } from '../keys/cookie-signer.ts';
 import { authorizationChecks, TOKEN_SHIM_PARAM } from './authorization-checks.ts';
 import { providerResponseTypes } from './client-metadata.ts';
+import { DPOP_ALGORITHMS } from './dpop.ts';
 import { vettedSettingsOf } from './vetted-client.ts';
 
 /** The cookie of a browser in the middle of an authorization (oidc-provider's interaction). */
@@ -173,7 +174,7 @@ export function providerConfiguration(settings: ProviderSettings): Configuration
       userinfoSigningAlgValues: ['RS256', 'ES256'],
       introspectionSigningAlgValues: ['RS256', 'ES256'],
       authorizationSigningAlgValues: ['RS256', 'ES256'],
-      dPoPSigningAlgValues: ['ES256', 'EdDSA', 'RS256', 'PS256'],
+      dPoPSigningAlgValues: DPOP_ALGORITHMS,
     },
     pkce: {
       // Public clients must use PKCE (S256; `plain` is not supported at all), except the bare `token` shim,

@@ -3,7 +3,8 @@ import { calculateJwkThumbprint, EmbeddedJWK, jwtVerify } from 'jose';
 import type { ModelRepository } from './model-repository.ts';
 
 const PROOF_LIFETIME_SECONDS = 300;
-const ALGORITHMS = ['ES256', 'EdDSA', 'RS256', 'PS256'];
+/** The DPoP proof algorithms accepted here and by oidc-provider (configuration.ts). */
+export const DPOP_ALGORITHMS = ['ES256', 'EdDSA', 'RS256', 'PS256'] as const;
 
 /**
  * Verifies a DPoP proof (RFC 9449 §4.3) presented with a DPoP-bound access token at a resource endpoint and
@@ -23,7 +24,7 @@ export async function verifyDpopProof(input: {
   try {
     const { payload, protectedHeader } = await jwtVerify(input.proof, EmbeddedJWK, {
       typ: 'dpop+jwt',
-      algorithms: ALGORITHMS,
+      algorithms: [...DPOP_ALGORITHMS],
       currentDate: new Date(input.now),
     });
     const ath = createHash('sha256').update(input.accessToken).digest('base64url');
@@ -31,7 +32,9 @@ export async function verifyDpopProof(input: {
     if (
       payload.htm !== input.method ||
       typeof payload.htu !== 'string' ||
-      !input.urls.includes(payload.htu.split(/[?#]/)[0] ?? '') ||
+      // RFC 9449 §4.2: htu is the URI without query and fragment; a proof naming either is refused.
+      /[?#]/.test(payload.htu) ||
+      !input.urls.includes(payload.htu) ||
       payload.ath !== ath ||
       typeof payload.jti !== 'string' ||
       !(Math.abs(input.now - iat) <= PROOF_LIFETIME_SECONDS * 1000) ||

@@ -10,7 +10,10 @@ import type { Logger } from '../lib/logger.ts';
 import { BoundedMap } from '../lib/bounded-map.ts';
 import type { ApplicationService } from '../partners/application-service.ts';
 import { createAdapterFactory } from './adapter.ts';
+import { markClientAuthenticated } from './client-authentication.ts';
 import { clientMetadataFor } from './client-metadata.ts';
+import { DPOP_ALGORITHMS } from './dpop.ts';
+import { refuseDpopHtuWithQuery } from './dpop-htu.ts';
 import { providerConfiguration, type ProviderHooks } from './configuration.ts';
 import type { ModelRepository } from './model-repository.ts';
 import {
@@ -150,6 +153,8 @@ export function createOidc(deps: OidcDeps) {
     // An authorization resumes from its stored parameters, so a query on the resume URL means nothing; one
     // naming a client and a repeated redirect_uri made oidc-provider's error handler throw (a 500).
     if (label === '/oauth/authorize/:uid') ctx.querystring = '';
+    if (refuseDpopHtuWithQuery(ctx, label, { issuer: deps.config.issuer, algorithms: DPOP_ALGORITHMS }))
+      return;
     rewriteTokenRequest(ctx);
     renameLogoutRedirect(ctx);
     const { provider, run } = await current();
@@ -178,6 +183,8 @@ function customizeClients(provider: Provider, hasher: TokenHasher): void {
   Client.prototype.compareClientSecret = function compareClientSecret(actual) {
     let matched = false;
     for (const hash of vettedSettingsOf(this).secretHashes) matched = hasher.matches(actual, hash) || matched;
+    // The console's Activity records the calls of a client that authenticated (client-authentication.ts).
+    if (matched) markClientAuthenticated(this.clientId);
     return Promise.resolve(matched);
   };
   // Every client is registered with the implicit grant (client-metadata.ts); whether its redirect URIs may be

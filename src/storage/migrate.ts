@@ -10,6 +10,7 @@ import { consoleColumns } from './migrations/0007-console.ts';
 import { documentPassback } from './migrations/0008-document-passback.ts';
 import { testUserInvitations } from './migrations/0009-test-user-invitations.ts';
 import { signUpDecoys } from './migrations/0010-sign-up-decoys.ts';
+import { clientAuthFailures } from './migrations/0011-client-auth-failures.ts';
 
 /** Every migration's name, in order. Names never change once released. */
 export const migrationNames = [
@@ -23,6 +24,7 @@ export const migrationNames = [
   '0008-document-passback',
   '0009-test-user-invitations',
   '0010-sign-up-decoys',
+  '0011-client-auth-failures',
 ] as const;
 
 /** Every migration, in order. */
@@ -38,6 +40,7 @@ function migrations(database: Database): Record<string, Migration> {
     '0008-document-passback': documentPassback,
     '0009-test-user-invitations': testUserInvitations,
     '0010-sign-up-decoys': signUpDecoys,
+    '0011-client-auth-failures': clientAuthFailures,
   };
 }
 

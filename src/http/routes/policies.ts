@@ -64,6 +64,11 @@ export function policiesRoutes(router: Router, deps: PoliciesRouteDeps): void {
     // Every live secret is compared, in constant time, whatever the first comparisons gave.
     for (const hash of record?.secretHashes ?? [])
       matched = deps.hasher.matches(given.clientSecret, hash) || matched;
+    // The console's Activity records the calls of a client that authenticated, and only counts the others
+    // (http/api-call-recorder.ts).
+    const state = ctx.state as { apiClientId?: string; apiClientAuthFailed?: string };
+    if (record !== undefined && matched) state.apiClientId = record.application.clientId;
+    else if (record !== undefined) state.apiClientAuthFailed = record.application.clientId;
     if (record === undefined || !matched || record.application.status === 'disabled') {
       return refuse(ctx, 401, 'invalid_client', 'The client credentials are not valid.');
     }

@@ -94,6 +94,16 @@ export interface ApiCallsTable {
   error_code: string | null;
 }
 
+/** Failed client authentications per application, endpoint and UTC hour (a counter, not one row per failure) */
+export interface ClientAuthFailuresTable {
+  client_id: string;
+  /** The route pattern, as in `api_calls` */
+  endpoint: string;
+  /** Start of the UTC hour */
+  hour: number;
+  failures: number;
+}
+
 export interface PartnerTables {
   organizations: OrganizationsTable;
   organization_members: OrganizationMembersTable;
@@ -103,4 +113,5 @@ export interface PartnerTables {
   test_user_invitations: TestUserInvitationsTable;
   production_requests: ProductionRequestsTable;
   api_calls: ApiCallsTable;
+  client_auth_failures: ClientAuthFailuresTable;
 }

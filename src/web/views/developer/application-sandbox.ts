@@ -1,5 +1,4 @@
 import type { ApplicationView, ChecklistItemView, ProductionRequestView } from '../../../manage/schemas.ts';
-import { pager } from '../../console-layout.ts';
 import { button, csrfField, errorSummary, notice, selectField } from '../../components.ts';
 import { html, type SafeHtml } from '../../html.ts';
 import { secretOnce } from './controls.ts';
@@ -242,89 +241,4 @@ export function integrationBody(view: {
           <pre class="code" tabindex="0" aria-label="${snippet.title} code">${snippet.code}</pre>
         </section>`,
     )}`;
-}
-
-export interface ApiCallRow {
-  at: string;
-  method: string;
-  endpoint: string;
-  status: number;
-  latency_ms: number;
-  error_code: string | null;
-}
-
-export function activityBody(view: {
-  calls: ApiCallRow[];
-  total: number;
-  offset: number;
-  limit: number;
-  href: (offset: number) => string;
-  events: { at: string; event: string; actor_type: string; data: Record<string, unknown> }[];
-}): SafeHtml {
-  return html`<section class="section" aria-labelledby="calls">
-      <h2 id="calls">API calls</h2>
-      <p class="muted">The last 500 calls to the token, attributes and other partner endpoints.</p>
-      ${
-        view.calls.length === 0
-          ? html`<p class="empty">No calls yet.</p>`
-          : html`<table class="table">
-              <caption class="visually-hidden">
-                Recent API calls
-              </caption>
-              <thead>
-                <tr>
-                  <th scope="col">Time (UTC)</th>
-                  <th scope="col">Endpoint</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Latency</th>
-                  <th scope="col">Error</th>
-                </tr>
-              </thead>
-              <tbody>
-                ${view.calls.map(
-                  (call) =>
-                    html`<tr>
-                      <td class="nowrap">${call.at.slice(0, 19).replace('T', ' ')}</td>
-                      <td><code>${call.method} ${call.endpoint}</code></td>
-                      <td>${call.status}</td>
-                      <td>${call.latency_ms} ms</td>
-                      <td>${call.error_code ?? ''}</td>
-                    </tr>`,
-                )}
-              </tbody>
-            </table>`
-      }
-      ${pager({ total: view.total, offset: view.offset, limit: view.limit, href: view.href })}
-    </section>
-    <section class="section" aria-labelledby="events">
-      <h2 id="events">Changes</h2>
-      ${
-        view.events.length === 0
-          ? html`<p class="empty">No changes recorded.</p>`
-          : html`<table class="table">
-              <caption class="visually-hidden">
-                Audit events of the application
-              </caption>
-              <thead>
-                <tr>
-                  <th scope="col">Time (UTC)</th>
-                  <th scope="col">Event</th>
-                  <th scope="col">By</th>
-                  <th scope="col">Details</th>
-                </tr>
-              </thead>
-              <tbody>
-                ${view.events.map(
-                  (event) =>
-                    html`<tr>
-                      <td class="nowrap">${event.at.slice(0, 19).replace('T', ' ')}</td>
-                      <td>${event.event}</td>
-                      <td>${event.actor_type}</td>
-                      <td><code>${JSON.stringify(event.data)}</code></td>
-                    </tr>`,
-                )}
-              </tbody>
-            </table>`
-      }
-    </section>`;
 }
