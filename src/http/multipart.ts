@@ -44,6 +44,11 @@ export function multipartForm(options: MultipartOptions): Middleware {
       options.refuse(ctx, 415, 'This form must be sent with its files (multipart/form-data).');
       return;
     }
+    const encoding = ctx.get('content-encoding').trim().toLowerCase();
+    if (encoding !== '' && encoding !== 'identity') {
+      options.refuse(ctx, 415, 'Send this form as the browser does, without a Content-Encoding.');
+      return;
+    }
     if (!options.admit(ctx)) {
       ctx.set('Connection', 'close');
       options.refuse(ctx, 403, 'This form has expired. Go back, reload the page and try again.');
