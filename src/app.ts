@@ -57,7 +57,9 @@ export function createApp(services: Services): Koa<AppState> {
     isKnownClient: async (id) => (await services.applications.clientRecord(id)) !== undefined,
   });
 
-  const router = new Router();
+  // One rule for every path: exact case, no trailing slash (oidc-provider's paths are filtered the same way in
+  // oidc/provider.ts). A variant of a path that carries a secret never reaches a handler (logged-path.ts).
+  const router = new Router({ strict: true, sensitive: true });
   healthRoutes(router, { readiness: health, metrics, metricsToken: config.metricsToken });
   jwksRoutes(router, { keys: services.keys });
   staticRoutes(router);
