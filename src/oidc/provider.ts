@@ -8,6 +8,7 @@ import type { TokenHasher } from '../keys/token-hasher.ts';
 import type { Clock } from '../lib/clock.ts';
 import type { Logger } from '../lib/logger.ts';
 import { BoundedMap } from '../lib/bounded-map.ts';
+import { loggedPath } from '../http/logged-path.ts';
 import type { ApplicationService } from '../partners/application-service.ts';
 import { createAdapterFactory } from './adapter.ts';
 import { clientMetadataFor } from './client-metadata.ts';
@@ -115,7 +116,7 @@ export function createOidc(deps: OidcDeps) {
     provider.proxy = deps.config.trustProxy;
     customizeClients(provider, deps.hasher);
     provider.on('server_error', (ctx, error) => {
-      deps.logger.error({ err: error, path: ctx.path }, 'oidc-provider server error');
+      deps.logger.error({ err: error, path: loggedPath(ctx.path) }, 'oidc-provider server error');
     });
     provider.on('grant.success', (ctx) => {
       const clientId = ctx.oidc.client?.clientId;

@@ -73,6 +73,21 @@ describe('path variants', () => {
     expect(server.logText()).not.toContain(INVITATION_TOKEN);
   });
 
+  it('never logs a query string, where tokens travel too', async () => {
+    const secret = 'QueryStringSecret_0123456789';
+    for (const path of [
+      `/api/public/v3/documents/${DOCUMENT_TOKEN}?token=${secret}`,
+      `/api/public/v3/attributes.json?access_token=${secret}`,
+      `/oauth/authorize?client_id=${secret}&code_challenge=${secret}`,
+      `/developer/invitations/${INVITATION_TOKEN}?next=${secret}`,
+      `/nowhere?token=${secret}`,
+    ]) {
+      await send('GET', path);
+    }
+    expect(server.logText()).not.toContain(secret);
+    expect(server.logText()).not.toContain(DOCUMENT_TOKEN);
+  });
+
   it('applies the same rule to every route, oidc-provider’s included', async () => {
     for (const path of [
       '/healthz/',
