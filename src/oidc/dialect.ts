@@ -88,3 +88,22 @@ export function advertiseTokenResponseType(ctx: Context): void {
   withToken.splice(withToken.indexOf('code') + 1, 0, 'token');
   body.response_types_supported = withToken;
 }
+
+/**
+ * oidc-provider reads its bodies as they come, without decoding a Content-Encoding: an encoded body is refused
+ * with a clear 415 (OAuth's error shape) instead of being parsed as garbage. Returns true when it answered.
+ * (A posted authorization request is read by authorizationPostAsGet, which decodes.)
+ */
+export function refuseEncodedBody(ctx: Context): boolean {
+  const encoding = ctx.get('content-encoding').trim().toLowerCase();
+  if (encoding === '' || encoding === 'identity' || ctx.path === '/oauth/authorize') return false;
+  const hasBody = Number(ctx.get('content-length')) > 0 || ctx.get('transfer-encoding') !== '';
+  if (!hasBody) return false;
+  ctx.status = 415;
+  ctx.set('Cache-Control', 'no-store');
+  ctx.body = {
+    error: 'invalid_request',
+    error_description: 'request bodies must be sent without a Content-Encoding on this endpoint',
+  };
+  return true;
+}

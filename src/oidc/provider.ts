@@ -18,6 +18,7 @@ import {
   addRefreshExpiry,
   advertiseTokenResponseType,
   authorizationPostAsGet,
+  refuseEncodedBody,
   renameLogoutRedirect,
 } from './dialect.ts';
 import { rewriteTokenRequest, stripShimCode } from './token-shim.ts';
@@ -147,6 +148,7 @@ export function createOidc(deps: OidcDeps) {
     }
     (ctx.state as { routeLabel?: string }).routeLabel = label;
     if (ctx.path === '/oidc/.well-known/openid-configuration') ctx.path = '/.well-known/openid-configuration';
+    if (refuseEncodedBody(ctx)) return;
     if (await authorizationPostAsGet(ctx, deps.hooks.renderErrorPage)) return;
     // An authorization resumes from its stored parameters, so a query on the resume URL means nothing; one
     // naming a client and a repeated redirect_uri made oidc-provider's error handler throw (a 500).

@@ -154,6 +154,19 @@ describe('request bodies that cannot be read', () => {
     noServerErrors();
   });
 
+  it('answers 415 to an encoded body on the OAuth endpoints that read bodies as sent', async () => {
+    for (const path of ['/oauth/token', '/oauth/revoke', '/oauth/introspect', '/oauth/par']) {
+      const answer = await post(
+        path,
+        { 'Content-Type': FORM, 'Content-Encoding': 'gzip' },
+        gzipSync('grant_type=x'),
+      );
+      expect(answer.status, path).toBe(415);
+      expect(await answer.json()).toMatchObject({ error: 'invalid_request' });
+    }
+    noServerErrors();
+  });
+
   it('answers 415 to an upload sent with a Content-Encoding', async () => {
     const answer = await rawRequest(
       server.config.baseUrl,
