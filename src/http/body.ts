@@ -3,6 +3,13 @@ import { createBrotliDecompress, createUnzip, type BrotliDecompress, type Unzip 
 import type { Context, Middleware } from 'koa';
 import { AppError } from '../lib/app-error.ts';
 
+declare module 'koa' {
+  interface Request {
+    /** The parsed form or JSON body (parseRequestBody), or a multipart form's fields (multipart.ts). */
+    body?: unknown;
+  }
+}
+
 /**
  * Every request body Vetted reads itself goes through `readBody`: the `Content-Encoding` is decoded (gzip,
  * deflate, br) or refused (415), the limit holds for the bytes sent and for the bytes they decode to (a
