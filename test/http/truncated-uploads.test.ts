@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   Browser,
@@ -98,6 +99,35 @@ describe('uploads that break off', () => {
     expect(answer.closed).toBe(true);
     await healthy();
     nothingStored();
+  });
+
+  it('forgets a document upload whose client goes away half-way, and logs it as 499', async () => {
+    const { cookie, csrf, path } = await documentForm();
+    const body = truncatedMultipart(
+      BOUNDARY,
+      { _csrf: csrf, subgroup: 'Veteran', document_type: 'dd214' },
+      { field: 'front', name: 'front.jpg', type: 'image/jpeg', bytes: await documentJpeg() },
+    );
+    const request = httpRequest(
+      'POST',
+      path.pathname + path.search,
+      { Cookie: cookie, 'Content-Type': MULTIPART, 'Content-Length': String(body.length + 100_000) },
+      body,
+    );
+    await new Promise<void>((resolve) => {
+      const socket = connect(Number(url('/').port), '127.0.0.1', () => {
+        socket.write(request);
+        setTimeout(() => socket.resetAndDestroy(), 100);
+      });
+      socket.on('error', () => undefined);
+      socket.on('close', () => resolve());
+      socket.resume();
+    });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await healthy();
+    nothingStored();
+    const line = server.logs.findLast((entry) => entry.msg === 'request' && entry.path === path.pathname);
+    expect(line).toMatchObject({ status: 499, aborted: true });
   });
 
   it('answers 400 to a logo upload whose file part never ends, and keeps serving', async () => {
