@@ -17,7 +17,7 @@ export interface RawAnswer {
 export function rawRequest(
   baseUrl: string,
   request: Buffer | string,
-  options: { waitMs?: number; end?: boolean } = {},
+  options: { waitMs?: number } = {},
 ): Promise<RawAnswer> {
   const { hostname, port } = new URL(baseUrl);
   return new Promise((resolve, reject) => {
@@ -39,7 +39,6 @@ export function rawRequest(
     });
     socket.on('connect', () => {
       socket.write(request);
-      if (options.end === true) socket.end();
       timer = setTimeout(() => done(false), options.waitMs ?? 3000);
     });
   });
