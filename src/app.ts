@@ -60,7 +60,9 @@ export function createApp(services: Services): Koa<AppState> {
     { clientOf: oidcCallClient },
   );
 
-  const router = new Router();
+  // One rule for every path: exact case, no trailing slash (oidc-provider's paths are filtered the same way in
+  // oidc/provider.ts). A variant of a path that carries a secret never reaches a handler (logged-path.ts).
+  const router = new Router({ strict: true, sensitive: true });
   healthRoutes(router, { readiness: health, metrics, metricsToken: config.metricsToken });
   jwksRoutes(router, { keys: services.keys });
   staticRoutes(router);

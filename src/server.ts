@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { createApp } from './app.ts';
 import type { Config } from './config/load.ts';
 import { describeConfig } from './config/load.ts';
+import { answerClientErrors } from './http/client-errors.ts';
 import { loadMasterKey } from './keys/master-key.ts';
 import { systemClock, type Clock } from './lib/clock.ts';
 import { randomIds, type IdGenerator } from './lib/ids.ts';
@@ -52,6 +53,7 @@ export async function startServer(
     const handle = createApp(services).callback();
     // Koa's handler answers its own errors; the promise it returns carries nothing more.
     const server = createServer((request, response) => void handle(request, response));
+    answerClientErrors(server, logger);
     await listen(server, config.port, config.host);
     const { port } = server.address() as AddressInfo;
     const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;

@@ -1,6 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { Context, Middleware } from 'koa';
 import { isAppError } from '../lib/app-error.ts';
+import { isConnectionError, requestOutcome } from './client-errors.ts';
 import type { AppState } from './state.ts';
 
 interface ErrorResponse {
@@ -21,7 +22,10 @@ export function errorHandler(): Middleware<AppState> {
       if (ctx.status >= 400 && ctx.body == null) respond(ctx, httpError(ctx.status));
     } catch (error) {
       const response = toResponse(error);
-      if (response.status >= 500) ctx.state.log.error({ err: error }, 'request failed');
+      // A body that broke off because the client left (or Node refused the rest) is no bug of ours.
+      const outcome = requestOutcome(ctx);
+      const broken = isConnectionError(error) && (outcome.aborted === true || outcome.refused !== undefined);
+      if (response.status >= 500 && !broken) ctx.state.log.error({ err: error }, 'request failed');
       else ctx.state.log.debug({ err: error }, 'request rejected');
       respond(ctx, response);
     }

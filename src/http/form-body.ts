@@ -1,22 +1,26 @@
-import { bodyParser } from '@koa/bodyparser';
 import type { Middleware } from 'koa';
 import { renderError } from '../web/views/error.ts';
+import { isBodyError, parseRequestBody } from './body.ts';
 
-/** Parses the form; a body it refuses (too large, unreadable) is answered with a page in Vetted's look. */
+const TITLES: Record<number, string> = {
+  413: 'This form is too large',
+  415: 'This form was sent in a way Vetted cannot read',
+};
+
+/** Parses the form; a body it refuses (too large, unreadable, encoded oddly) is answered with a page in Vetted's look. */
 export function formBody(): Middleware {
-  const parse = bodyParser({ enableTypes: ['form'], formLimit: '16kb' }) as Middleware;
   return async (ctx, next) => {
     try {
       // Parse only: the rest of the chain runs below, outside this error handling.
-      await parse(ctx, () => Promise.resolve());
+      await parseRequestBody(ctx, { types: ['form'], maxBytes: 16 * 1024 });
     } catch (error) {
-      const status = (error as { status?: unknown }).status;
-      if (typeof status !== 'number' || status < 400 || status >= 500) throw error;
+      if (!isBodyError(error)) throw error;
+      const { status } = error;
       ctx.status = status;
       ctx.type = 'html';
       ctx.body = renderError({
         status,
-        title: status === 413 ? 'This form is too large' : 'This form could not be read',
+        title: TITLES[status] ?? 'This form could not be read',
         message: 'Go back, check what you entered and try again.',
         requestId: ctx.state.requestId as string,
       });

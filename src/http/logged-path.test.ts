@@ -16,8 +16,38 @@ describe('logged paths', () => {
     }
   });
 
+  it('hides them in every variant of those paths', () => {
+    for (const path of [
+      '/api/public/v3/documents/vdt_abcdef/',
+      '/API/PUBLIC/V3/DOCUMENTS/vdt_abcdef',
+      '/api//public/v3/documents/vdt_abcdef',
+      '/api/public/v3/documents%2Fvdt_abcdef',
+      '/api/public/v3/documents/vdt_abcdef/more',
+      '/api\\public\\v3\\documents\\vdt_abcdef',
+    ]) {
+      expect(loggedPath(path), path).toBe('/api/public/v3/documents/:document_token');
+    }
+    expect(loggedPath('/Developer/Invitations/abc/')).toBe('/developer/invitations/:token');
+  });
+
+  it('hides a token of Vetted in any other path', () => {
+    expect(loggedPath('/api/public/v3/attributes.json/vtd_key')).toBe(
+      '/api/public/v3/attributes.json/:secret',
+    );
+    expect(loggedPath('/x/VDP_abc/y')).toBe('/x/:secret/y');
+    expect(loggedPath('/x/vdt%5Fabc')).toBe('/x/:secret');
+  });
+
   it('keeps every other path as it is', () => {
-    for (const path of ['/oauth/token', '/api/public/v3/documents', '/developer/orgs/1/apps/2', '/']) {
+    for (const path of [
+      '/oauth/token',
+      '/api/public/v3/documents',
+      '/api/public/v3/documents/',
+      '/api/public/v3/document_tokens/refresh',
+      '/developer/orgs/1/apps/2',
+      '/bad%E0%A4%A',
+      '/',
+    ]) {
       expect(loggedPath(path)).toBe(path);
     }
   });

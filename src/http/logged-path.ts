@@ -1,12 +1,38 @@
-/** Paths that carry a secret in a segment, and what the access log writes instead. */
-const SECRET_SEGMENTS: [RegExp, string][] = [
-  [/^\/api\/public\/v3\/documents\/[^/]+$/, '/api/public/v3/documents/:document_token'],
-  [/^\/developer\/invitations\/[^/]+$/, '/developer/invitations/:token'],
-  // Case and a trailing slash too: the router serves those variants of this path (issue 13, point 3).
-  [/^\/account\/test-invitations\/[^/]+\/?$/i, '/account/test-invitations/:token'],
+/**
+ * Paths that carry a secret in a segment, and what the access log writes instead. Matched against the path
+ * as a lenient router would see it (decoded, case-folded, slashes collapsed), so that no variant of such a
+ * path (`/API/…`, a trailing slash, `%2F`) is logged with its secret, even though the router (strict and
+ * case-sensitive, app.ts) answers 404 to all but the exact path.
+ */
+const SECRET_PREFIXES: [string, string][] = [
+  ['/api/public/v3/documents/', '/api/public/v3/documents/:document_token'],
+  ['/developer/invitations/', '/developer/invitations/:token'],
+  ['/account/test-invitations/', '/account/test-invitations/:token'],
 ];
 
-/** The path as the access log may keep it: document tokens and invitation tokens never reach a log file. */
+/** Vetted's own secrets are recognisable by their prefix wherever they appear in a path. */
+const SECRET_SEGMENT = /^(vdt|vdp|vtd)_/i;
+
+function decoded(path: string): string {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return path;
+  }
+}
+
+/** The path as the access log may keep it: document tokens, invitation tokens and API keys never reach a log file. */
 export function loggedPath(path: string): string {
-  return SECRET_SEGMENTS.find(([pattern]) => pattern.test(path))?.[1] ?? path;
+  const lenient = decoded(path)
+    .toLowerCase()
+    .replace(/[/\\]+/g, '/');
+  const secret = SECRET_PREFIXES.find(
+    ([prefix]) => lenient.startsWith(prefix) && lenient.length > prefix.length,
+  );
+  if (secret !== undefined) return secret[1];
+  if (!path.split('/').some((segment) => SECRET_SEGMENT.test(decoded(segment)))) return path;
+  return path
+    .split('/')
+    .map((segment) => (SECRET_SEGMENT.test(decoded(segment)) ? ':secret' : segment))
+    .join('/');
 }

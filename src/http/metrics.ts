@@ -1,4 +1,5 @@
 import type { Middleware } from 'koa';
+import { requestOutcome } from './client-errors.ts';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** Prometheus metrics of one app instance: process defaults plus request counts and latencies by route. */
@@ -33,7 +34,7 @@ export function createHttpMetrics() {
       const labels = {
         method: ctx.method,
         route: typeof matched === 'string' ? matched : 'unmatched',
-        status: String(ctx.status),
+        status: String(requestOutcome(ctx).status),
       };
       requests.inc(labels);
       stop(labels);

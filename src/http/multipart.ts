@@ -44,6 +44,11 @@ export function multipartForm(options: MultipartOptions): Middleware {
       options.refuse(ctx, 415, 'This form must be sent with its files (multipart/form-data).');
       return;
     }
+    const encoding = ctx.get('content-encoding').trim().toLowerCase();
+    if (encoding !== '' && encoding !== 'identity') {
+      options.refuse(ctx, 415, 'Send this form as the browser does, without a Content-Encoding.');
+      return;
+    }
     if (!options.admit(ctx)) {
       ctx.set('Connection', 'close');
       options.refuse(ctx, 403, 'This form has expired. Go back, reload the page and try again.');
@@ -66,6 +71,9 @@ export function multipartForm(options: MultipartOptions): Middleware {
     try {
       parsed = await parse(ctx, options);
     } catch {
+      // The body may be half read (a malformed part, a file part that never ends): the connection is not
+      // reused for another request.
+      ctx.set('Connection', 'close');
       options.refuse(ctx, 400, 'This form could not be read. Go back and try again.');
       return;
     } finally {
@@ -108,16 +116,17 @@ function parse(
     const finish = (value: Awaited<ReturnType<typeof parse>> | Error) => {
       if (settled) return;
       settled = true;
+      if (value instanceof Error || value === 'too_large') {
+        // Nothing more is parsed: the rest of the body is read and discarded while the refusal is sent.
+        ctx.req.unpipe(parser);
+        ctx.req.resume();
+      }
       if (value instanceof Error) reject(value);
       else resolve(value);
     };
     ctx.req.on('data', (chunk: Buffer) => {
       received += chunk.length;
-      if (received > options.maxRequestBytes) {
-        ctx.req.unpipe(parser);
-        ctx.req.resume();
-        finish('too_large');
-      }
+      if (received > options.maxRequestBytes) finish('too_large');
     });
     parser.on('field', (name, value) => {
       if (!(name in fields)) fields[name] = value;
@@ -125,6 +134,9 @@ function parse(
     parser.on('file', (name, stream, info) => {
       const chunks: Buffer[] = [];
       let tooLarge = false;
+      // A file part the body breaks off in ("Unexpected end of form") fails on this stream too: unheard, that
+      // error would end the process.
+      stream.on('error', (error: Error) => finish(error));
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
       stream.on('limit', () => {
         tooLarge = true;

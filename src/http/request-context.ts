@@ -1,6 +1,7 @@
 import type { Middleware } from 'koa';
 import type { IdGenerator } from '../lib/ids.ts';
 import type { Logger } from '../lib/logger.ts';
+import { requestOutcome } from './client-errors.ts';
 import { loggedPath } from './logged-path.ts';
 import { RequestState, type AppState } from './state.ts';
 
@@ -18,18 +19,24 @@ export function requestContext(ids: IdGenerator, logger: Logger): Middleware<App
     const state = new RequestState(logger, ACCEPTABLE_ID.test(given) ? given : ids.token());
     ctx.state = state;
     ctx.set('X-Request-Id', state.requestId);
+    // Read now: once a client has gone, its socket no longer knows the address.
+    const ip = ctx.ip;
     try {
       await next();
     } finally {
-      const level = ctx.status >= 500 ? 'error' : 'info';
+      // What the client got: a request Node refused half-way, or whose client left, is no 500 (client-errors.ts).
+      const { status, refused, aborted } = requestOutcome(ctx);
+      const level = status >= 500 ? 'error' : 'info';
       if (logger.isLevelEnabled(level))
         state.log[level](
           {
             method: ctx.method,
             path: loggedPath(ctx.path),
-            status: ctx.status,
+            status,
+            ...(refused === undefined ? {} : { refused }),
+            ...(aborted === undefined ? {} : { aborted }),
             ms: Math.round((performance.now() - started) * 10) / 10,
-            ip: ctx.ip,
+            ip,
           },
           'request',
         );

@@ -1,4 +1,5 @@
 import type { Context } from 'koa';
+import { isBodyError, readBody } from '../http/body.ts';
 
 /**
  * ID.me's logout takes `redirect_uri` (with `client_id`); OpenID Connect RP-initiated logout calls it
@@ -56,16 +57,17 @@ export async function authorizationPostAsGet(
       'An authorization request sent with POST must be an HTML form (application/x-www-form-urlencoded).',
     );
   }
-  const tooLarge = () => fail(413, 'The authorization request is too large.');
-  if (Number(ctx.get('content-length')) > MAX_AUTHORIZATION_FORM_BYTES) return tooLarge();
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of ctx.req.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_AUTHORIZATION_FORM_BYTES) return tooLarge();
-    chunks.push(chunk);
+  let body: Buffer;
+  try {
+    body = await readBody(ctx, MAX_AUTHORIZATION_FORM_BYTES);
+  } catch (error) {
+    if (!isBodyError(error)) throw error;
+    return fail(
+      error.status,
+      error.status === 413 ? 'The authorization request is too large.' : error.message,
+    );
   }
-  const params = new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
+  const params = new URLSearchParams(body.toString('utf8'));
   ctx.set('Cache-Control', 'no-store');
   ctx.redirect(`${ctx.path}?${params.toString()}`);
   ctx.status = 303;
@@ -85,4 +87,23 @@ export function advertiseTokenResponseType(ctx: Context): void {
   const withToken = (types as unknown[]).slice();
   withToken.splice(withToken.indexOf('code') + 1, 0, 'token');
   body.response_types_supported = withToken;
+}
+
+/**
+ * oidc-provider reads its bodies as they come, without decoding a Content-Encoding: an encoded body is refused
+ * with a clear 415 (OAuth's error shape) instead of being parsed as garbage. Returns true when it answered.
+ * (A posted authorization request is read by authorizationPostAsGet, which decodes.)
+ */
+export function refuseEncodedBody(ctx: Context): boolean {
+  const encoding = ctx.get('content-encoding').trim().toLowerCase();
+  if (encoding === '' || encoding === 'identity' || ctx.path === '/oauth/authorize') return false;
+  const hasBody = Number(ctx.get('content-length')) > 0 || ctx.get('transfer-encoding') !== '';
+  if (!hasBody) return false;
+  ctx.status = 415;
+  ctx.set('Cache-Control', 'no-store');
+  ctx.body = {
+    error: 'invalid_request',
+    error_description: 'request bodies must be sent without a Content-Encoding on this endpoint',
+  };
+  return true;
 }

@@ -8,6 +8,7 @@ import type { TokenHasher } from '../keys/token-hasher.ts';
 import type { Clock } from '../lib/clock.ts';
 import type { Logger } from '../lib/logger.ts';
 import { BoundedMap } from '../lib/bounded-map.ts';
+import { loggedPath } from '../http/logged-path.ts';
 import type { ApplicationService } from '../partners/application-service.ts';
 import { createAdapterFactory } from './adapter.ts';
 import { markClientAuthenticated } from './client-authentication.ts';
@@ -20,6 +21,7 @@ import {
   addRefreshExpiry,
   advertiseTokenResponseType,
   authorizationPostAsGet,
+  refuseEncodedBody,
   renameLogoutRedirect,
 } from './dialect.ts';
 import { rewriteTokenRequest, stripShimCode } from './token-shim.ts';
@@ -118,7 +120,7 @@ export function createOidc(deps: OidcDeps) {
     provider.proxy = deps.config.trustProxy;
     customizeClients(provider, deps.hasher);
     provider.on('server_error', (ctx, error) => {
-      deps.logger.error({ err: error, path: ctx.path }, 'oidc-provider server error');
+      deps.logger.error({ err: error, path: loggedPath(ctx.path) }, 'oidc-provider server error');
     });
     provider.on('grant.success', (ctx) => {
       const clientId = ctx.oidc.client?.clientId;
@@ -149,6 +151,7 @@ export function createOidc(deps: OidcDeps) {
     }
     (ctx.state as { routeLabel?: string }).routeLabel = label;
     if (ctx.path === '/oidc/.well-known/openid-configuration') ctx.path = '/.well-known/openid-configuration';
+    if (refuseEncodedBody(ctx)) return;
     if (await authorizationPostAsGet(ctx, deps.hooks.renderErrorPage)) return;
     // An authorization resumes from its stored parameters, so a query on the resume URL means nothing; one
     // naming a client and a repeated redirect_uri made oidc-provider's error handler throw (a 500).

@@ -1,8 +1,8 @@
-import { bodyParser } from '@koa/bodyparser';
 import type { Router } from '@koa/router';
 import type { Context, Middleware } from 'koa';
 import { retryAfterSecondsOf } from '../../documents/errors.ts';
 import type { DocumentPassback } from '../../documents/passback-service.ts';
+import { requestBody } from '../body.ts';
 
 export interface DocumentRouteDeps {
   passback: Pick<DocumentPassback, 'fetchImage' | 'refresh'>;
@@ -62,11 +62,7 @@ export function documentRoutes(router: Router, deps: DocumentRouteDeps): void {
   router.post('/api/public/v3/documents/:document_token', image);
   router.get('/api/public/v3/documents/:document_token', image);
 
-  const body = bodyParser({
-    enableTypes: ['json', 'form'],
-    jsonLimit: '16kb',
-    formLimit: '16kb',
-  }) as Middleware;
+  const body = requestBody({ types: ['json', 'form'], maxBytes: 16 * 1024 });
   router.post('/api/public/v3/document_tokens/refresh', body, async (ctx) => {
     await answering(ctx, async (apiToken) => {
       const given = (ctx.request as { body?: unknown }).body;

@@ -9,39 +9,26 @@ import { MANAGE_BASE, managementOperations } from '../../manage/operations.ts';
 import type { Operation } from '../../manage/route.ts';
 import { AppError } from '../../lib/app-error.ts';
 import type { Services } from '../../services.ts';
+import { isBodyError, readBody } from '../body.ts';
 import { csrfTokenMatches } from '../csrf.ts';
 
 const JSON_LIMIT = 64 * 1024;
 const unsafe = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
-/**
- * The body, up to `maxBytes`. Past that it stops reading (without destroying the request, which would take
- * the response with it), answers 413 and closes the connection.
- */
-function readBody(ctx: Context, maxBytes: number): Promise<Buffer> {
-  const tooLarge = () => {
-    ctx.set('Connection', 'close');
-    return new AppError({
-      code: 'manage.body_too_large',
-      status: 413,
-      message: `The body is larger than ${Math.round(maxBytes / 1024)} KB.`,
-    });
-  };
-  if (Number(ctx.get('content-length')) > maxBytes) return Promise.reject(tooLarge());
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= maxBytes) return void chunks.push(chunk);
-      ctx.req.off('data', onData);
-      ctx.req.pause();
-      reject(tooLarge());
-    };
-    ctx.req.on('data', onData);
-    ctx.req.once('end', () => resolve(Buffer.concat(chunks)));
-    ctx.req.once('error', reject);
-  });
+/** The body, up to `maxBytes` (body.ts), with the management API's own error codes. */
+async function readManageBody(ctx: Context, maxBytes: number): Promise<Buffer> {
+  try {
+    return await readBody(ctx, maxBytes);
+  } catch (error) {
+    if (!isBodyError(error)) throw error;
+    if (error.status === 413) {
+      throw new AppError({ code: 'manage.body_too_large', status: 413, message: error.message });
+    }
+    if (error.status === 415) {
+      throw new AppError({ code: 'manage.unsupported_media_type', status: 415, message: error.message });
+    }
+    throw manageErrors.invalidRequest(error.message);
+  }
 }
 
 async function bodyOf(ctx: Context, operation: Operation): Promise<unknown> {
@@ -49,10 +36,10 @@ async function bodyOf(ctx: Context, operation: Operation): Promise<unknown> {
     const type = ctx.request.type.toLowerCase();
     if (!operation.rawBody.contentTypes.includes(type))
       throw manageErrors.unsupportedMediaType(operation.rawBody.contentTypes);
-    return readBody(ctx, operation.rawBody.maxBytes);
+    return readManageBody(ctx, operation.rawBody.maxBytes);
   }
   if (operation.body === undefined) return undefined;
-  const raw = await readBody(ctx, JSON_LIMIT);
+  const raw = await readManageBody(ctx, JSON_LIMIT);
   if (raw.length === 0) return {};
   if (ctx.request.type !== 'application/json') throw manageErrors.unsupportedMediaType(['application/json']);
   try {
