@@ -10,6 +10,7 @@ import { multipartForm } from './http/multipart.ts';
 import { errorHandler } from './http/error-handler.ts';
 import { createHttpMetrics } from './http/metrics.ts';
 import { requestContext } from './http/request-context.ts';
+import { rememberRoutes } from './http/route-list.ts';
 import { attributesRoutes } from './http/routes/attributes.ts';
 import { devRoutes } from './http/routes/dev.ts';
 import { healthRoutes } from './http/routes/health.ts';
@@ -200,5 +201,6 @@ export function createApp(services: Services): Koa<AppState> {
   app.use(router.routes());
   app.use(oidc.middleware);
   app.use(router.allowedMethods());
+  rememberRoutes(app, router);
   return app;
 }
