@@ -112,8 +112,12 @@ async function check(fuzzCase: FuzzCase): Promise<string | undefined> {
     (response) => response.status,
     (error: unknown) => String(error),
   );
-  if (health !== 200) problems.push(`/healthz after the case: ${health}`);
-  else await server.waitForRequestId(marker, ANSWER_MS);
+  if (health !== 200) {
+    problems.push(`/healthz after the case: ${health}`);
+    // A process that stopped answering may be about to exit: give its exit a moment to be seen.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  if (health === 200) await server.waitForRequestId(marker, ANSWER_MS);
   const lines = server.takeLogLines();
   problems.push(
     ...logProblems(lines, request),
@@ -153,7 +157,8 @@ function runRoute(route: RouteEntry) {
     throw new Error(
       [
         `${routeKey(route)}: property failed after ${details.numRuns} cases, shrunk ${details.numShrinks} times`,
-        `(replay: VETTED_FUZZ_SEED=${SEED} VETTED_FUZZ_ROUTE='${routeKey(route)}'; fast-check seed ${seed} path ${details.counterexamplePath})`,
+        `replay: npm run fuzz -- --seed ${SEED} --cases ${CASES} --route '${routeKey(route)}'` +
+          ` (fast-check seed ${seed}, path ${details.counterexamplePath}; state left by other routes may differ)`,
         error,
         counterexample === undefined ? '' : `credentials: ${counterexample.credentials}`,
         counterexample === undefined ? '' : describeRequest(counterexample.request),
