@@ -12,6 +12,7 @@ import { errorHandler } from './http/error-handler.ts';
 import { createHttpMetrics } from './http/metrics.ts';
 import { requestContext } from './http/request-context.ts';
 import { warnUntrustedForwarding } from './http/forwarded-warning.ts';
+import { rememberRoutes } from './http/route-list.ts';
 import { attributesRoutes } from './http/routes/attributes.ts';
 import { devRoutes } from './http/routes/dev.ts';
 import { healthRoutes } from './http/routes/health.ts';
@@ -224,5 +225,6 @@ export function createApp(services: Services): Koa<AppState> {
   app.use(router.routes());
   app.use(oidc.middleware);
   app.use(router.allowedMethods());
+  rememberRoutes(app, router);
   return app;
 }
