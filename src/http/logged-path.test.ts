@@ -24,6 +24,9 @@ describe('logged paths', () => {
       '/api/public/v3/documents%2Fvdt_abcdef',
       '/api/public/v3/documents/vdt_abcdef/more',
       '/api\\public\\v3\\documents\\vdt_abcdef',
+      '/static/../api/public/v3/documents/vdt_abcdef',
+      '/./api/public/v3/./documents/vdt_abcdef',
+      '/api/public/x/%2e%2e/v3/documents/vdt_abcdef',
     ]) {
       expect(loggedPath(path), path).toBe('/api/public/v3/documents/:document_token');
     }

@@ -1,8 +1,8 @@
 /**
  * Paths that carry a secret in a segment, and what the access log writes instead. Matched against the path
- * as a lenient router would see it (decoded, case-folded, slashes collapsed), so that no variant of such a
- * path (`/API/…`, a trailing slash, `%2F`) is logged with its secret, even though the router (strict and
- * case-sensitive, app.ts) answers 404 to all but the exact path.
+ * as a lenient router would see it (decoded, case-folded, dot segments resolved, slashes collapsed), so that
+ * no variant of such a path (`/API/…`, a trailing slash, `%2F`, `/static/../…`) is logged with its secret,
+ * even though the router (strict and case-sensitive, app.ts) answers 404 to all but the exact path.
  */
 const SECRET_PREFIXES: [string, string][] = [
   ['/api/public/v3/documents/', '/api/public/v3/documents/:document_token'],
@@ -21,11 +21,21 @@ function decoded(path: string): string {
   }
 }
 
+/** The path decoded, case-folded, with `.` and `..` resolved and `/`, `\\` runs collapsed, as `/a/b/c`. */
+function resolvedLowerCase(path: string): string {
+  const segments: string[] = [];
+  for (const segment of decoded(path)
+    .toLowerCase()
+    .split(/[/\\]+/)) {
+    if (segment === '..') segments.pop();
+    else if (segment !== '' && segment !== '.') segments.push(segment);
+  }
+  return `/${segments.join('/')}`;
+}
+
 /** The path as the access log may keep it: document tokens, invitation tokens and API keys never reach a log file. */
 export function loggedPath(path: string): string {
-  const lenient = decoded(path)
-    .toLowerCase()
-    .replace(/[/\\]+/g, '/');
+  const lenient = resolvedLowerCase(path);
   const secret = SECRET_PREFIXES.find(
     ([prefix]) => lenient.startsWith(prefix) && lenient.length > prefix.length,
   );
