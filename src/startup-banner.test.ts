@@ -14,15 +14,19 @@ describe('start-up banner', () => {
   });
 
   it('ends with the first-run setup line while there is a setup code', () => {
-    const lines = startupBanner({ baseUrl: 'https://id.example', env: 'development', setupCode: 'ABCD-EFGH-JKLM' });
+    const lines = startupBanner({
+      baseUrl: 'https://id.example',
+      env: 'development',
+      setupCode: 'ABCD-EFGH-JKLM',
+    });
     expect(lines.at(-1)).toBe(setupLine('https://id.example', 'ABCD-EFGH-JKLM'));
     expect(lines.at(-1)).toContain('open https://id.example/setup and enter the code ABCD-EFGH-JKLM');
     expect(lines.at(-1)).toContain('vetted admin create');
   });
 
   it('prints nothing in production, where the JSON logs carry the URLs and the setup line', () => {
-    expect(startupBanner({ baseUrl: 'https://id.example', env: 'production', setupCode: 'ABCD-EFGH-JKLM' })).toEqual(
-      [],
-    );
+    expect(
+      startupBanner({ baseUrl: 'https://id.example', env: 'production', setupCode: 'ABCD-EFGH-JKLM' }),
+    ).toEqual([]);
   });
 });

@@ -40,7 +40,11 @@ export function createSetupCodeRepository(db: Kysely<Schema>) {
         .where('consumed_at', 'is', null)
         .executeTakeFirst();
       if (Number(mine.numUpdatedRows) !== 1) return false;
-      await db.updateTable('setup_codes').set({ consumed_at: now }).where('consumed_at', 'is', null).execute();
+      await db
+        .updateTable('setup_codes')
+        .set({ consumed_at: now })
+        .where('consumed_at', 'is', null)
+        .execute();
       return true;
     },
 

@@ -31,7 +31,9 @@ export function renderHome(view: HomeView): string {
     </div>`;
   const account =
     view.email === undefined
-      ? html`<p>Sign in to see your verifications, the applications you shared them with, and to delete them.</p>
+      ? html`<p>
+            Sign in to see your verifications, the applications you shared them with, and to delete them.
+          </p>
           <ul class="home-links">
             <li><a href="/account/sign-in?next=%2Faccount%2Fverifications">Sign in to my account</a></li>
             <li><a href="/account/sign-up">Create an account</a></li>
@@ -50,8 +52,7 @@ export function renderHome(view: HomeView): string {
         records, documents or a reviewer, and lets partner sites ask for those facts through OpenID Connect.
         People decide what each site receives and can see and delete their verifications at any time.
       </p>
-      ${setup}
-      ${section('For people', 'home-people', account)}
+      ${setup} ${section('For people', 'home-people', account)}
       ${section(
         'For partners',
         'home-partners',

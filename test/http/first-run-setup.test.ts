@@ -1,6 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, expect, it } from 'vitest';
 import { setupLimits } from '../../src/accounts/first-run-setup.ts';
 import { Browser, csrfToken, registerUser, startOidcServer } from '../helpers/oidc.ts';
+import { describeEachDatabase, type TestDatabase } from '../helpers/databases.ts';
 import type { TestServer } from '../helpers/server.ts';
 
 /** The setup code this server printed in its start-up log (the JSON line and its human text). */
@@ -12,16 +13,22 @@ function setupCodeOf(server: TestServer): string | undefined {
   return code;
 }
 
-const person = (email: string) => ({ email, first_name: 'Ada', last_name: 'Admin', password: 'correct horse battery' });
+const person = (email: string) => ({
+  email,
+  first_name: 'Ada',
+  last_name: 'Admin',
+  password: 'correct horse battery',
+});
 
 /** First-run setup (issue 14): the first administrator, with the one-time code from the start-up log. */
-describe('first-run setup', () => {
+describeEachDatabase('first-run setup', (database: TestDatabase) => {
   const servers: TestServer[] = [];
   afterEach(async () => {
     for (const server of servers.splice(0)) await server.stop();
   });
+  afterAll(() => database.dropAll());
   async function start(overrides: Record<string, string | undefined> = {}): Promise<TestServer> {
-    const server = await startOidcServer(overrides);
+    const server = await startOidcServer({ VETTED_DATABASE_URL: await database.create(), ...overrides });
     servers.push(server);
     return server;
   }
@@ -55,7 +62,11 @@ describe('first-run setup', () => {
 
     // Typed in lower case without dashes, as people do.
     const done = await browser.request(url(server, '/setup'), {
-      form: { _csrf: token, setup_code: (code ?? '').replaceAll('-', ' ').toLowerCase(), ...person('ada@example.com') },
+      form: {
+        _csrf: token,
+        setup_code: (code ?? '').replaceAll('-', ' ').toLowerCase(),
+        ...person('ada@example.com'),
+      },
     });
     expect(done.status).toBe(303);
     expect(done.headers.get('location')).toBe('/admin');
@@ -125,22 +136,21 @@ describe('first-run setup', () => {
     expect(await server.services.accounts.findByEmail('ada@example.com')).toBeUndefined();
   });
 
-  it('consumes a code once when two requests race with it', async () => {
+  it('consumes a code once when two setups race with it', async () => {
     const server = await start();
     const code = setupCodeOf(server) ?? '';
-    const [first, second] = await Promise.all([openForm(server), openForm(server)]);
-    const results = await Promise.all(
-      [
-        [first, 'one@example.com'],
-        [second, 'two@example.com'],
-      ].map(([form, email]) => {
-        const { browser, token } = form as typeof first;
-        return browser.request(url(server, '/setup'), {
-          form: { _csrf: token, setup_code: code, ...person(email as string) },
-        });
-      }),
+    // Side by side in one process, both pass every check before either consumes: only the UPDATE decides.
+    const outcomes = await Promise.allSettled(
+      ['one@example.com', 'two@example.com'].map((email) =>
+        server.services.firstRunSetup.complete(
+          { code, email, firstName: 'Ada', lastName: 'Admin', password: 'correct horse battery' },
+          { ip: '192.0.2.1' },
+        ),
+      ),
     );
-    expect(results.map((response) => response.status).sort()).toEqual([303, 403]);
+    expect(outcomes.map((outcome) => outcome.status).sort()).toEqual(['fulfilled', 'rejected']);
+    const refused = outcomes.find((outcome) => outcome.status === 'rejected');
+    expect((refused?.reason as { code?: string }).code).toBe('setup.code_invalid');
     const created = await Promise.all(
       ['one@example.com', 'two@example.com'].map((email) => server.services.accounts.findByEmail(email)),
     );
@@ -149,7 +159,10 @@ describe('first-run setup', () => {
 
   it('accepts any instance’s printed code, and prints none once an administrator exists', async () => {
     const first = await start();
-    const shared = { VETTED_DATA_DIR: first.env.VETTED_DATA_DIR, VETTED_MASTER_KEY: first.env.VETTED_MASTER_KEY };
+    const shared = {
+      VETTED_DATABASE_URL: first.env.VETTED_DATABASE_URL,
+      VETTED_MASTER_KEY: first.env.VETTED_MASTER_KEY,
+    };
     const second = await start(shared);
     const firstCode = setupCodeOf(first) ?? '';
     const secondCode = setupCodeOf(second) ?? '';

@@ -8,7 +8,7 @@ export const setupCodes = {
   async up(db: Kysely<unknown>): Promise<void> {
     await db.schema
       .createTable('setup_codes')
-      .addColumn('id', 'text', (col) => col.primaryKey())
+      .addColumn('id', 'text', (col) => col.primaryKey().notNull())
       // HMAC-SHA-256 of the normalized code with a key derived from the master key, hex
       .addColumn('code_hash', 'text', (col) => col.notNull())
       .addColumn('created_at', 'bigint', (col) => col.notNull())
