@@ -57,7 +57,9 @@ export const setupErrors = {
   tooManyAttempts: (retryAfterMs: number) =>
     new RetryLaterError({
       code: 'setup.too_many_attempts',
-      message: 'Too many wrong setup codes. Wait a while, then try again.',
+      message:
+        'Too many wrong setup codes. Wait a while and try again, or create the administrator from a shell ' +
+        'on the server with `npx vetted admin create … --role admin`.',
       retryAfterMs,
     }),
 };
