@@ -35,6 +35,7 @@ import { passbackTokenRoutes } from './admin/passback-routes.ts';
 import { adminUserRoutes } from './admin/user-routes.ts';
 import { signUpRoutes } from './account/sign-up-routes.ts';
 import { developerRoutes } from './developer/routes.ts';
+import { homeRoutes } from './home/routes.ts';
 import { createShownOnce } from './developer/shown-once.ts';
 import { MAX_UPLOAD_BYTES } from './verification/evidence/upload-check.ts';
 import { buttonRoutes } from './web/button-routes.ts';
@@ -132,6 +133,11 @@ export function createApp(services: Services): Koa<AppState> {
     isCommunity: (scope) => services.communities.isCommunityScope(scope),
   });
   const sessions = { accounts: services.accounts, webSessions: services.webSessions, secure };
+  homeRoutes(
+    router,
+    { ...sessions, firstRunSetup: services.firstRunSetup, issuer: config.issuer },
+    csrfProtection({ secure }),
+  );
   manageRoutes(router, services, sessions);
   signUpRoutes(
     router,

@@ -27,6 +27,8 @@ export async function serve(env: Record<string, string | undefined> = process.en
     process.stderr.write(`vetted: could not start: ${message}\n`);
     process.exit(error instanceof ConfigError ? EXIT_CONFIG : 1);
   }
+  // Human lines on stderr, so that stdout stays one JSON object a line for log collectors.
+  if (running.banner.length > 0) process.stderr.write(`${running.banner.join('\n')}\n`);
 
   let stopping = false;
   const shutdown = (signal: NodeJS.Signals) => {

@@ -10,6 +10,7 @@ import { systemClock, type Clock } from './lib/clock.ts';
 import { randomIds, type IdGenerator } from './lib/ids.ts';
 import { createLogger, type Logger } from './lib/logger.ts';
 import { createServices, type Services } from './services.ts';
+import { setupLine, startupBanner } from './startup-banner.ts';
 import { openDatabase } from './storage/database.ts';
 import { migrateToLatest } from './storage/migrate.ts';
 
@@ -17,6 +18,8 @@ export interface RunningServer {
   readonly url: string;
   readonly server: Server;
   readonly services: Services;
+  /** Human lines for the terminal (startup-banner.ts): serve() writes them to stderr; none in production. */
+  readonly banner: readonly string[];
   /**
    * Stops accepting, lets in-flight requests finish (bounded by the shutdown timeout), closes the services'
    * own connections (Redis) and the database.
@@ -49,6 +52,8 @@ export async function startServer(
     });
     opened = services;
     await services.keys.ensureKeys();
+    // While no administrator exists, this instance's own setup code (the others' stay valid).
+    const setup = await services.firstRunSetup.prepare();
     services.sweeper.start();
     const handle = createApp(services).callback();
     // Koa's handler answers its own errors; the promise it returns carries nothing more.
@@ -58,10 +63,18 @@ export async function startServer(
     const { port } = server.address() as AddressInfo;
     const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
     logger.info({ url, baseUrl: config.baseUrl, config: describeConfig(config) }, 'vetted listening');
+    // A one-time secret in the log, as Authentik and Keycloak do: only whoever reads this log may set up.
+    if (setup !== undefined) {
+      logger.info(
+        { setupUrl: `${config.baseUrl}/setup`, setupCode: setup.code },
+        setupLine(config.baseUrl, setup.code),
+      );
+    }
     return {
       url,
       server,
       services,
+      banner: startupBanner({ baseUrl: config.baseUrl, env: config.env, setupCode: setup?.code }),
       stop: () => stopServer(server, services, () => database.close(), config.shutdownTimeoutMs, logger),
     };
   } catch (error) {

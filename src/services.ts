@@ -2,6 +2,8 @@ import { createAccountAdmin } from './accounts/account-admin.ts';
 import { createAccountService } from './accounts/account-service.ts';
 import { createDeviceCookies } from './accounts/device-cookies.ts';
 import { createSignUpDecoys } from './accounts/sign-up-decoys.ts';
+import { createFirstRunSetup } from './accounts/first-run-setup.ts';
+import { createSetupCodeRepository } from './accounts/setup-code-repository.ts';
 import { createOneTimeCodeRepository } from './accounts/one-time-code-repository.ts';
 import { createOneTimeCodeService } from './accounts/one-time-codes.ts';
 import { createRoleService } from './accounts/roles.ts';
@@ -274,6 +276,16 @@ export function createServices(deps: ServiceDeps) {
     documentTokens: (input) => documentPassback.issueDocumentTokens(input),
   });
   const roles = createRoleService({ db, audit, clock });
+  const firstRunSetup = createFirstRunSetup({
+    codes: createSetupCodeRepository(db),
+    hasher: createTokenHasher(masterKey, 'setup-codes'),
+    accounts,
+    roles,
+    audit,
+    rateLimiter,
+    clock,
+    ids,
+  });
   const webSessions = createWebSessionService({
     db,
     hasher: createTokenHasher(masterKey, 'web-sessions'),
@@ -359,6 +371,7 @@ export function createServices(deps: ServiceDeps) {
     attributes,
     hasher,
     roles,
+    firstRunSetup,
     webSessions,
     oidcModels,
     consents,

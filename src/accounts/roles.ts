@@ -22,6 +22,17 @@ export function createRoleService(deps: { db: Kysely<Schema>; audit: AuditServic
   return {
     rolesOf,
 
+    /** Whether any account holds the admin role (first-run setup is open while none does). */
+    async anyAdministrator(): Promise<boolean> {
+      const row = await db
+        .selectFrom('user_roles')
+        .select('user_id')
+        .where('role', '=', 'admin')
+        .limit(1)
+        .executeTakeFirst();
+      return row !== undefined;
+    },
+
     /** Whether the user may act as `role`: administrators hold every role. */
     async hasRole(userId: string, role: StaffRole): Promise<boolean> {
       const roles = await rolesOf(userId);

@@ -13,6 +13,8 @@ export const auditEvents = [
   'user.role_granted',
   'user.role_revoked',
   'user.deleted',
+  // The first administrator, created with a first-run setup code (accounts/first-run-setup.ts).
+  'setup.completed',
   'application.created',
   'application.status_changed',
   'application.updated',

@@ -1,7 +1,9 @@
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { startupBanner } from '../../src/startup-banner.ts';
 import { tempDir, testEnv } from '../helpers/env.ts';
+import { freePort } from '../helpers/oidc.ts';
 import { spawnVetted, startVettedProcess, stopProcess, type VettedProcess } from '../helpers/process.ts';
 
 describe('vetted serve as a process', () => {
@@ -24,6 +26,41 @@ describe('vetted serve as a process', () => {
     expect(existsSync(join(cwd, 'data', 'vetted.db'))).toBe(true);
     expect(statSync(join(cwd, 'data', 'master.key')).mode & 0o777).toBe(0o600);
     expect(statSync(join(cwd, 'data')).mode & 0o077).toBe(0);
+  });
+
+  it('ends its start-up with one human line per page on stderr, the setup code among them; stdout stays JSON', async () => {
+    const port = await freePort();
+    const running = await startVettedProcess(
+      testEnv({ VETTED_LOG_LEVEL: 'info', VETTED_PORT: String(port) }),
+    );
+    started.push(running);
+    const setup = await running.waitForLog((line) => typeof line.setupCode === 'string');
+    const code = String(setup.setupCode);
+    const expected = startupBanner({
+      baseUrl: `http://localhost:${port}`,
+      env: 'development',
+      setupCode: code,
+    });
+    await expect.poll(() => running.stderr()).toContain(expected.at(-1));
+    expect(running.stderr()).toBe(`${expected.join('\n')}\n`);
+    expect(running.stderr()).toContain(`  Home page:          http://localhost:${port}/\n`);
+    for (const line of running.stdout().trim().split('\n')) expect(line.startsWith('{')).toBe(true);
+    expect((await fetch(`${running.url}/`)).status).toBe(200);
+  });
+
+  it('prints no banner in production, only the JSON logs (the setup line among them)', async () => {
+    const running = await startVettedProcess(
+      testEnv({
+        VETTED_LOG_LEVEL: 'info',
+        VETTED_ENV: 'production',
+        VETTED_SMTP_URL: 'smtp://mail.example:587',
+        VETTED_BASE_URL: 'https://id.example',
+      }),
+    );
+    started.push(running);
+    const setup = await running.waitForLog((line) => typeof line.setupCode === 'string');
+    expect(String(setup.msg)).toContain('open https://id.example/setup and enter the code');
+    expect(running.stderr()).toBe('');
   });
 
   it.each([

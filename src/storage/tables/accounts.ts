@@ -37,6 +37,15 @@ export interface OneTimeCodesTable {
   created_at: number;
 }
 
+/** First-run setup codes (migration 0012): one per instance started while no administrator exists. */
+export interface SetupCodesTable {
+  id: string;
+  /** HMAC-SHA-256 of the normalized code with a server key, hex. */
+  code_hash: string;
+  created_at: number;
+  consumed_at: number | null;
+}
+
 /** Fixed-window counters for rate limits and brute-force protection, when no Redis is configured. */
 export interface RateLimitsTable {
   key: string;
@@ -90,6 +99,7 @@ export interface AccountTables {
   user_roles: UserRolesTable;
   web_sessions: WebSessionsTable;
   one_time_codes: OneTimeCodesTable;
+  setup_codes: SetupCodesTable;
   sign_up_decoys: SignUpDecoysTable;
   rate_limits: RateLimitsTable;
   outbox_messages: OutboxMessagesTable;
