@@ -24,6 +24,7 @@ import { createMailer } from './mail/mailer.ts';
 import { createReadiness } from './maintenance/readiness.ts';
 import { createSweeper } from './maintenance/sweeper.ts';
 import { createOutboxRepository } from './mail/outbox-repository.ts';
+import { createClientValidator } from './oidc/client-validation.ts';
 import { createConsentService } from './oidc/consents.ts';
 import { createModelRepository } from './oidc/model-repository.ts';
 import { createApplicationRepository } from './partners/application-repository.ts';
@@ -199,7 +200,16 @@ export function createServices(deps: ServiceDeps) {
     accountUrl: `${config.baseUrl}/account/verifications`,
   });
   const hasher = createTokenHasher(masterKey);
+  const cookieSigner = createCookieSigner([deriveKey(masterKey, 'cookies').toString('base64url')]);
+  const clientValidator = createClientValidator({
+    config,
+    keys,
+    cookieSigner,
+    hasher,
+    scopes: () => communities.scopeSet(),
+  });
   const applications = createApplicationService({
+    validateClientMetadata: (application) => clientValidator.validateClientMetadata(application),
     repository: createApplicationRepository(db),
     hasher,
     clock,
@@ -370,7 +380,7 @@ export function createServices(deps: ServiceDeps) {
     consoleBox: createSecretBox(masterKey, 'console-shown-once'),
     /** Seals the sign-up a browser is confirming on the account pages (account/pending-sign-up.ts). */
     signUpBox: createSecretBox(masterKey, 'pending-sign-ups'),
-    cookieSigner: createCookieSigner([deriveKey(masterKey, 'cookies').toString('base64url')]),
+    cookieSigner,
     health: createReadiness({ database, redis }),
     /** Closes what the services opened themselves (the Redis connection); the database is the caller's. */
     async close(): Promise<void> {

@@ -43,6 +43,8 @@ function settingsFieldOf(error: AppError, postLogout: string[]): SettingsField |
       return postLogout.some((uri) => error.message.includes(JSON.stringify(uri)))
         ? 'post_logout_redirect_uris'
         : 'redirect_uris';
+    case 'partners.post_logout_redirect_uri_invalid':
+      return 'post_logout_redirect_uris';
     case 'partners.url_invalid':
       return error.message.includes('privacy') ? 'privacy_policy_url' : 'terms_url';
     case 'partners.color_invalid':

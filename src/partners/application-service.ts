@@ -24,6 +24,7 @@ import {
   type ApplicationFeatures,
   type SettingsContext,
 } from './application-settings.ts';
+import { clientRefused, type ClientProblem } from './client-problems.ts';
 import { partnerErrors } from './errors.ts';
 import { validateRedirectUri } from './redirect-uris.ts';
 
@@ -77,6 +78,11 @@ export function createApplicationService(deps: {
   beforeDelete?: (application: Application) => Promise<void>;
   /** How long an instance reuses an application it read (OAuth requests read it on every call). */
   cacheMs?: number;
+  /**
+   * The OAuth provider's own judgement of the application's client metadata (oidc/client-validation.ts):
+   * nothing is stored that it would refuse, so an application that was accepted always works.
+   */
+  validateClientMetadata: (application: Application) => Promise<ClientProblem[]>;
 }) {
   const { repository, hasher, clock, ids, audit } = deps;
   const records = createTtlCache<{ application: Application; secretHashes: string[] } | undefined>({
@@ -106,7 +112,13 @@ export function createApplicationService(deps: {
   }
 
   /** Saves `next` if nobody changed the application since `before` was read; returns what changed. */
+  async function acceptable(application: Application): Promise<void> {
+    const [problem] = await deps.validateClientMetadata(application);
+    if (problem !== undefined) throw clientRefused(problem);
+  }
+
   async function save(before: Application, next: Application): Promise<Application> {
+    await acceptable(next);
     // Strictly later than the version read, so that the next writer's compare-and-set sees the change.
     const updatedAt = new Date(Math.max(clock.now().getTime(), before.updatedAt.getTime() + 1));
     const saved = { ...next, updatedAt };
@@ -185,6 +197,7 @@ export function createApplicationService(deps: {
         documentPassback: false,
         firstAuthorizedAt: null,
       };
+      await acceptable(application);
       const clientSecret = valid.clientType === 'confidential' ? newSecret() : undefined;
       const secretHash =
         clientSecret === undefined ? undefined : { id: ids.uuid(), hash: hasher.hash(clientSecret) };
