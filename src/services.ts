@@ -39,6 +39,8 @@ import { createApiKeyService } from './partners/api-keys.ts';
 import { createOrganizationRepository } from './partners/organization-repository.ts';
 import { createOrganizationService } from './partners/organizations.ts';
 import { createProductionRequestRepository } from './partners/production-request-repository.ts';
+import { createNoticeRepository } from './partners/notice-repository.ts';
+import { createPartnerNoticeService } from './partners/notices.ts';
 import { createProductionRequestService } from './partners/production-requests.ts';
 import { createTestInvitationRepository } from './partners/test-invitation-repository.ts';
 import { createTestInvitationService } from './partners/test-invitations.ts';
@@ -223,7 +225,9 @@ export function createServices(deps: ServiceDeps) {
       await applicationLogos.forget(application.logoBlobKey);
       await apiCalls.deleteForClient(application.clientId);
       await authFailures.deleteForClient(application.clientId);
+      await notices.deleteForClient(application.clientId);
     },
+    onCommunitiesDecided: (application, decided) => notices.communitiesDecided(application, decided),
   });
   const apiCalls = createApiCallService({ repository: createApiCallRepository(db), clock, ids });
   const authFailures = createAuthFailureService({ repository: createAuthFailureRepository(db), clock });
@@ -268,7 +272,24 @@ export function createServices(deps: ServiceDeps) {
     clock,
     ids,
   });
+  const notices = createPartnerNoticeService({
+    repository: createNoticeRepository(db),
+    members: (organizationId) => organizations.members(organizationId),
+    mailer,
+    clock,
+    ids,
+    logger,
+    async communityNames(handles) {
+      const known = await Promise.all(handles.map((handle) => communities.find(handle)));
+      return handles.map((handle, index) => known[index]?.name ?? handle);
+    },
+    consoleUrl: (organizationId, clientId) =>
+      `${config.baseUrl}/developer/orgs/${encodeURIComponent(organizationId)}/apps/${encodeURIComponent(clientId)}`,
+  });
   const productionRequests = createProductionRequestService({
+    async onDecided(clientId, decision, note) {
+      await notices.productionDecided(await applications.get(clientId), decision, note);
+    },
     repository: createProductionRequestRepository(db),
     applications,
     audit,
@@ -364,6 +385,7 @@ export function createServices(deps: ServiceDeps) {
     testUsers,
     testInvitations,
     productionRequests,
+    notices,
     organizations,
     apiKeys,
     attributes,

@@ -184,6 +184,19 @@ export function applicationRoutes(router: Router, deps: DeveloperDeps, kit: Rout
     });
     redirectWithNotice(ctx, appPath(org.id, app.client_id), status === 'active' ? 'enabled' : 'disabled');
   });
+  // A notice dismissed meanwhile (by another member, in another tab) is gone either way.
+  router.post(`${base}/notices/:noticeId/dismiss`, ...forms, async (ctx) => {
+    const { org, app } = await context(ctx);
+    try {
+      await call(ctx, deps, 'dismissNotice', {
+        params: { organizationId: org.id, clientId: app.client_id, noticeId: ctx.params.noticeId ?? '' },
+      });
+    } catch (error) {
+      if (shownError(error).code !== 'partners.notice_not_found') throw error;
+    }
+    ctx.redirect(appPath(org.id, app.client_id));
+    ctx.status = 303;
+  });
   router.post(`${base}/delete`, ...forms, async (ctx) => {
     const { org, app } = await context(ctx);
     const confirm = formField(ctx, 'confirm');

@@ -5,6 +5,7 @@ import type { Clock } from '../lib/clock.ts';
 import type { IdGenerator } from '../lib/ids.ts';
 import { createTtlCache } from '../lib/ttl-cache.ts';
 import {
+  communitiesWaiting,
   isFrontChannelType,
   type Application,
   type ApplicationMode,
@@ -83,6 +84,11 @@ export function createApplicationService(deps: {
    * nothing is stored that it would refuse, so an application that was accepted always works.
    */
   validateClientMetadata: (application: Application) => Promise<ClientProblem[]>;
+  /** An administrator enabled communities, or refused requested ones (the partner is told: notices.ts). */
+  onCommunitiesDecided?: (
+    application: Application,
+    decided: { enabled: string[]; refused: string[] },
+  ) => Promise<void>;
 }) {
   const { repository, hasher, clock, ids, audit } = deps;
   const records = createTtlCache<{ application: Application; secretHashes: string[] } | undefined>({
@@ -257,17 +263,35 @@ export function createApplicationService(deps: {
       return saved;
     },
 
-    /** An administrator's changes: enabled communities and features. */
+    /**
+     * An administrator's changes: enabled communities and features. Setting the enabled communities decides
+     * every community the partner was waiting for: one left out is refused, and leaves the requested ones
+     * (the partner may ask again).
+     */
     async setFeatures(clientId: string, features: ApplicationFeatures, actor: Actor): Promise<Application> {
       const before = await current(clientId);
-      const next = applyFeatures(before, features, await context());
+      const settings = await context();
+      const next = applyFeatures(before, features, settings);
+      const communities = new Set(settings.communities.map((community) => community.handle));
+      const decided = { enabled: [] as string[], refused: [] as string[] };
+      if (features.allowedScopes !== undefined) {
+        decided.enabled = next.allowedScopes.filter(
+          (scope) => communities.has(scope) && !before.allowedScopes.includes(scope),
+        );
+        decided.refused = communitiesWaiting(before).filter((scope) => !next.allowedScopes.includes(scope));
+        next.requestedScopes = before.requestedScopes.filter((scope) => !decided.refused.includes(scope));
+      }
       const fields = changedFields(before, next);
       if (fields.length === 0) return before;
       const saved = await save(before, next);
       const values = Object.fromEntries(fields.map((field) => [field, saved[field]]));
       await audit.record('application.features_changed', { actor, subject: subject(clientId), data: values });
+      await deps.onCommunitiesDecided?.(saved, decided);
       return saved;
     },
+
+    /** Applications whose requested communities wait for an administrator (the admin overview). */
+    waitingForCommunities: (limit: number) => repository.listWaitingForCommunities(limit),
 
     /** Points the application at its uploaded logo (application-logos.ts), or at none; returns the previous one. */
     async setLogo(

@@ -11,6 +11,7 @@ import { documentPassback } from './migrations/0008-document-passback.ts';
 import { testUserInvitations } from './migrations/0009-test-user-invitations.ts';
 import { signUpDecoys } from './migrations/0010-sign-up-decoys.ts';
 import { clientAuthFailures } from './migrations/0011-client-auth-failures.ts';
+import { partnerNotices } from './migrations/0014-partner-notices.ts';
 
 /** Every migration's name, in order. Names never change once released. */
 export const migrationNames = [
@@ -25,6 +26,7 @@ export const migrationNames = [
   '0009-test-user-invitations',
   '0010-sign-up-decoys',
   '0011-client-auth-failures',
+  '0014-partner-notices',
 ] as const;
 
 /** Every migration, in order. */
@@ -41,6 +43,7 @@ function migrations(database: Database): Record<string, Migration> {
     '0009-test-user-invitations': testUserInvitations,
     '0010-sign-up-decoys': signUpDecoys,
     '0011-client-auth-failures': clientAuthFailures,
+    '0014-partner-notices': partnerNotices,
   };
 }
 
