@@ -26,6 +26,7 @@ import { createMailer } from './mail/mailer.ts';
 import { createReadiness } from './maintenance/readiness.ts';
 import { createSweeper } from './maintenance/sweeper.ts';
 import { createOutboxRepository } from './mail/outbox-repository.ts';
+import { createClientValidator } from './oidc/client-validation.ts';
 import { createConsentService } from './oidc/consents.ts';
 import { createModelRepository } from './oidc/model-repository.ts';
 import { createApplicationRepository } from './partners/application-repository.ts';
@@ -40,6 +41,8 @@ import { createApiKeyService } from './partners/api-keys.ts';
 import { createOrganizationRepository } from './partners/organization-repository.ts';
 import { createOrganizationService } from './partners/organizations.ts';
 import { createProductionRequestRepository } from './partners/production-request-repository.ts';
+import { createNoticeRepository } from './partners/notice-repository.ts';
+import { createPartnerNoticeService } from './partners/notices.ts';
 import { createProductionRequestService } from './partners/production-requests.ts';
 import { createTestInvitationRepository } from './partners/test-invitation-repository.ts';
 import { createTestInvitationService } from './partners/test-invitations.ts';
@@ -201,7 +204,16 @@ export function createServices(deps: ServiceDeps) {
     accountUrl: `${config.baseUrl}/account/verifications`,
   });
   const hasher = createTokenHasher(masterKey);
+  const cookieSigner = createCookieSigner([deriveKey(masterKey, 'cookies').toString('base64url')]);
+  const clientValidator = createClientValidator({
+    config,
+    keys,
+    cookieSigner,
+    hasher,
+    scopes: () => communities.scopeSet(),
+  });
   const applications = createApplicationService({
+    validateClientMetadata: (application) => clientValidator.validateClientMetadata(application),
     repository: createApplicationRepository(db),
     hasher,
     clock,
@@ -215,7 +227,9 @@ export function createServices(deps: ServiceDeps) {
       await applicationLogos.forget(application.logoBlobKey);
       await apiCalls.deleteForClient(application.clientId);
       await authFailures.deleteForClient(application.clientId);
+      await notices.deleteForClient(application.clientId);
     },
+    onCommunitiesDecided: (application, decided) => notices.communitiesDecided(application, decided),
   });
   const apiCalls = createApiCallService({ repository: createApiCallRepository(db), clock, ids });
   const authFailures = createAuthFailureService({ repository: createAuthFailureRepository(db), clock });
@@ -260,7 +274,24 @@ export function createServices(deps: ServiceDeps) {
     clock,
     ids,
   });
+  const notices = createPartnerNoticeService({
+    repository: createNoticeRepository(db),
+    members: (organizationId) => organizations.members(organizationId),
+    mailer,
+    clock,
+    ids,
+    logger,
+    async communityNames(handles) {
+      const known = await Promise.all(handles.map((handle) => communities.find(handle)));
+      return handles.map((handle, index) => known[index]?.name ?? handle);
+    },
+    consoleUrl: (organizationId, clientId) =>
+      `${config.baseUrl}/developer/orgs/${encodeURIComponent(organizationId)}/apps/${encodeURIComponent(clientId)}`,
+  });
   const productionRequests = createProductionRequestService({
+    async onDecided(clientId, decision, note) {
+      await notices.productionDecided(await applications.get(clientId), decision, note);
+    },
     repository: createProductionRequestRepository(db),
     applications,
     audit,
@@ -366,6 +397,7 @@ export function createServices(deps: ServiceDeps) {
     testUsers,
     testInvitations,
     productionRequests,
+    notices,
     organizations,
     apiKeys,
     attributes,
@@ -383,7 +415,7 @@ export function createServices(deps: ServiceDeps) {
     consoleBox: createSecretBox(masterKey, 'console-shown-once'),
     /** Seals the sign-up a browser is confirming on the account pages (account/pending-sign-up.ts). */
     signUpBox: createSecretBox(masterKey, 'pending-sign-ups'),
-    cookieSigner: createCookieSigner([deriveKey(masterKey, 'cookies').toString('base64url')]),
+    cookieSigner,
     health: createReadiness({ database, redis }),
     /** Closes what the services opened themselves (the Redis connection); the database is the caller's. */
     async close(): Promise<void> {

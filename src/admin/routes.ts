@@ -79,6 +79,9 @@ function refusal(error: unknown): { status: number; code: string; message: strin
   return { status: error.status, code: error.code, message: error.message };
 }
 
+/** How many applications waiting for communities the overview lists. */
+const WAITING_SHOWN = 20;
+
 /** The administrator console: applications, organizations, production requests and the audit log. */
 export function adminRoutes(router: Router, deps: AdminRouteDeps, csrf: Middleware): void {
   const { services } = deps;
@@ -170,10 +173,11 @@ export function adminRoutes(router: Router, deps: AdminRouteDeps, csrf: Middlewa
   router.get('/admin', csrf, ...guard, async (ctx) => {
     const admin = await administratorOf(ctx, deps);
     const page = { limit: 1, offset: 0 };
-    const [requests, applications, organizations] = await Promise.all([
+    const [requests, applications, organizations, waiting] = await Promise.all([
       services.productionRequests.queue(page),
       services.applications.search(page),
       services.organizations.search(page),
+      services.applications.waitingForCommunities(WAITING_SHOWN),
     ]);
     html(
       ctx,
@@ -183,6 +187,7 @@ export function adminRoutes(router: Router, deps: AdminRouteDeps, csrf: Middlewa
         pendingProductionRequests: requests.total,
         applications: applications.total,
         organizations: organizations.total,
+        waitingForCommunities: waiting,
       }),
     );
   });

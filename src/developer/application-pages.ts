@@ -3,6 +3,8 @@ import type { ApplicationView, OrganizationView, SecretView } from '../manage/sc
 import type { ConsoleLink } from '../web/console-layout.ts';
 import type { HtmlValue } from '../web/html.ts';
 import { credentialsBody } from '../web/views/developer/application-settings.ts';
+import { noticesBody, type NoticeItem } from '../web/views/developer/notices.ts';
+import { html } from '../web/html.ts';
 import {
   appPath,
   call,
@@ -50,6 +52,15 @@ export async function renderAppPage(
   app: ApplicationView,
   view: { body: HtmlValue; status?: number },
 ): Promise<void> {
+  const { items: notices } = await call<{ items: NoticeItem[] }>(ctx, deps, 'listNotices', {
+    params: { organizationId: org.id, clientId: app.client_id },
+  });
+  const notes = noticesBody({
+    notices,
+    dismissAction: (id) => `${appPath(org.id, app.client_id)}/notices/${encodeURIComponent(id)}/dismiss`,
+    csrfToken: csrfOf(ctx),
+    canDismiss: org.role !== 'viewer',
+  });
   await render(ctx, deps, {
     title: app.display_name ?? app.name,
     breadcrumbs: [
@@ -57,7 +68,7 @@ export async function renderAppPage(
       { href: orgPath(org.id), label: org.name },
     ],
     tabs: appNavigation(org.id, app.client_id),
-    body: view.body,
+    body: html`${notes}${view.body}`,
     ...(view.status === undefined ? {} : { status: view.status }),
   });
 }

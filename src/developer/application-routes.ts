@@ -43,6 +43,8 @@ function settingsFieldOf(error: AppError, postLogout: string[]): SettingsField |
       return postLogout.some((uri) => error.message.includes(JSON.stringify(uri)))
         ? 'post_logout_redirect_uris'
         : 'redirect_uris';
+    case 'partners.post_logout_redirect_uri_invalid':
+      return 'post_logout_redirect_uris';
     case 'partners.url_invalid':
       return error.message.includes('privacy') ? 'privacy_policy_url' : 'terms_url';
     case 'partners.color_invalid':
@@ -181,6 +183,19 @@ export function applicationRoutes(router: Router, deps: DeveloperDeps, kit: Rout
       body: { status },
     });
     redirectWithNotice(ctx, appPath(org.id, app.client_id), status === 'active' ? 'enabled' : 'disabled');
+  });
+  // A notice dismissed meanwhile (by another member, in another tab) is gone either way.
+  router.post(`${base}/notices/:noticeId/dismiss`, ...forms, async (ctx) => {
+    const { org, app } = await context(ctx);
+    try {
+      await call(ctx, deps, 'dismissNotice', {
+        params: { organizationId: org.id, clientId: app.client_id, noticeId: ctx.params.noticeId ?? '' },
+      });
+    } catch (error) {
+      if (shownError(error).code !== 'partners.notice_not_found') throw error;
+    }
+    ctx.redirect(appPath(org.id, app.client_id));
+    ctx.status = 303;
   });
   router.post(`${base}/delete`, ...forms, async (ctx) => {
     const { org, app } = await context(ctx);

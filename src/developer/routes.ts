@@ -85,6 +85,8 @@ const createFieldOf: Record<string, keyof NewApplicationValues> = {
   'partners.display_name_invalid': 'display_name',
   'partners.redirect_uri_invalid': 'redirect_uris',
   'partners.redirect_uri_required': 'redirect_uris',
+  // Post-logout URIs are the redirect URIs until the partner sets others.
+  'partners.post_logout_redirect_uri_invalid': 'redirect_uris',
   'partners.scope_unknown': 'requested_scopes',
   'partners.implicit_not_enabled': 'client_type',
 };

@@ -83,6 +83,7 @@ export function managementOpenApi(baseUrl: string): JsonSchema {
     (paths[operation.path] ??= {})[operation.method] = {
       operationId: operation.id,
       summary: operation.summary,
+      ...(operation.description === undefined ? {} : { description: operation.description }),
       tags: [operation.tag],
       parameters: parameters(operation, components),
       ...(requestBody === undefined ? {} : { requestBody }),

@@ -2,6 +2,7 @@ import type { Operation } from './route.ts';
 import { activityOperations } from './routes/activity.ts';
 import { apiKeyOperations } from './routes/api-keys.ts';
 import { applicationOperations } from './routes/applications.ts';
+import { noticeOperations } from './routes/notices.ts';
 import { organizationOperations } from './routes/organizations.ts';
 import { sandboxOperations } from './routes/sandbox.ts';
 import { testUserOperations } from './routes/test-users.ts';
@@ -11,6 +12,7 @@ export const managementOperations: readonly Operation[] = [
   ...organizationOperations,
   ...apiKeyOperations,
   ...applicationOperations,
+  ...noticeOperations,
   ...sandboxOperations,
   ...testUserOperations,
   ...activityOperations,

@@ -38,6 +38,8 @@ export interface Operation<
   path: string;
   tag: string;
   summary: string;
+  /** Longer OpenAPI text (Markdown): what is refused and with which error codes. */
+  description?: string;
   access: Requirement;
   params?: P;
   query?: Q;

@@ -175,7 +175,7 @@ export function createOidc(deps: OidcDeps) {
 
 export type Oidc = ReturnType<typeof createOidc>;
 
-function customizeClients(provider: Provider, hasher: TokenHasher): void {
+export function customizeClients(provider: Provider, hasher: TokenHasher): void {
   const Client = provider.Client as unknown as {
     prototype: {
       compareClientSecret(this: Parameters<typeof vettedSettingsOf>[0], actual: string): Promise<boolean>;

@@ -1,7 +1,7 @@
 import { sql, type Insertable, type Kysely, type Selectable } from 'kysely';
 import type { Schema } from '../storage/schema.ts';
 import type { ApplicationsTable } from '../storage/tables/oidc.ts';
-import { grantTypesFor, type Application } from './application.ts';
+import { communitiesWaiting, grantTypesFor, type Application } from './application.ts';
 
 const json = (value: unknown) => JSON.stringify(value);
 // Columns written by this repository from typed values; read back as the same types.
@@ -73,6 +73,7 @@ function toRow(app: Application): Omit<Insertable<ApplicationsTable>, 'first_aut
     primary_color: app.primaryColor,
     logo_blob_key: app.logoBlobKey,
     requested_scopes: json(app.requestedScopes),
+    communities_waiting: communitiesWaiting(app).length > 0 ? 1 : 0,
     document_passback: app.documentPassback ? 1 : 0,
     display_name: app.displayName,
     implicit_flow: app.implicitFlow ? 1 : 0,
@@ -142,6 +143,16 @@ export function createApplicationRepository(db: Kysely<Schema>) {
     },
 
     /** A page of applications, newest first, and how many match in all. */
+    /** Applications whose requested communities wait for an administrator, longest waiting first. */
+    async listWaitingForCommunities(limit: number): Promise<{ items: Application[]; total: number }> {
+      const waiting = db.selectFrom('applications').where('communities_waiting', '=', 1);
+      const [rows, count] = await Promise.all([
+        waiting.selectAll().orderBy('updated_at', 'asc').orderBy('id').limit(limit).execute(),
+        waiting.select((eb) => eb.fn.countAll<number | string>().as('total')).executeTakeFirstOrThrow(),
+      ]);
+      return { items: rows.map(toApplication), total: Number(count.total) };
+    },
+
     async search(filter: ApplicationSearch): Promise<{ items: Application[]; total: number }> {
       let query = db.selectFrom('applications');
       if (filter.organizationId !== undefined) {

@@ -5,6 +5,7 @@ import type { Clock } from '../lib/clock.ts';
 import type { IdGenerator } from '../lib/ids.ts';
 import { createTtlCache } from '../lib/ttl-cache.ts';
 import {
+  communitiesWaiting,
   isFrontChannelType,
   type Application,
   type ApplicationMode,
@@ -24,6 +25,7 @@ import {
   type ApplicationFeatures,
   type SettingsContext,
 } from './application-settings.ts';
+import { clientRefused, type ClientProblem } from './client-problems.ts';
 import { partnerErrors } from './errors.ts';
 import { validateRedirectUri } from './redirect-uris.ts';
 
@@ -77,6 +79,16 @@ export function createApplicationService(deps: {
   beforeDelete?: (application: Application) => Promise<void>;
   /** How long an instance reuses an application it read (OAuth requests read it on every call). */
   cacheMs?: number;
+  /**
+   * The OAuth provider's own judgement of the application's client metadata (oidc/client-validation.ts):
+   * nothing is stored that it would refuse, so an application that was accepted always works.
+   */
+  validateClientMetadata: (application: Application) => Promise<ClientProblem[]>;
+  /** An administrator enabled communities, or refused requested ones (the partner is told: notices.ts). */
+  onCommunitiesDecided?: (
+    application: Application,
+    decided: { enabled: string[]; refused: string[] },
+  ) => Promise<void>;
 }) {
   const { repository, hasher, clock, ids, audit } = deps;
   const records = createTtlCache<{ application: Application; secretHashes: string[] } | undefined>({
@@ -106,7 +118,13 @@ export function createApplicationService(deps: {
   }
 
   /** Saves `next` if nobody changed the application since `before` was read; returns what changed. */
+  async function acceptable(application: Application): Promise<void> {
+    const [problem] = await deps.validateClientMetadata(application);
+    if (problem !== undefined) throw clientRefused(problem);
+  }
+
   async function save(before: Application, next: Application): Promise<Application> {
+    await acceptable(next);
     // Strictly later than the version read, so that the next writer's compare-and-set sees the change.
     const updatedAt = new Date(Math.max(clock.now().getTime(), before.updatedAt.getTime() + 1));
     const saved = { ...next, updatedAt };
@@ -185,6 +203,7 @@ export function createApplicationService(deps: {
         documentPassback: false,
         firstAuthorizedAt: null,
       };
+      await acceptable(application);
       const clientSecret = valid.clientType === 'confidential' ? newSecret() : undefined;
       const secretHash =
         clientSecret === undefined ? undefined : { id: ids.uuid(), hash: hasher.hash(clientSecret) };
@@ -244,17 +263,35 @@ export function createApplicationService(deps: {
       return saved;
     },
 
-    /** An administrator's changes: enabled communities and features. */
+    /**
+     * An administrator's changes: enabled communities and features. Setting the enabled communities decides
+     * every community the partner was waiting for: one left out is refused, and leaves the requested ones
+     * (the partner may ask again).
+     */
     async setFeatures(clientId: string, features: ApplicationFeatures, actor: Actor): Promise<Application> {
       const before = await current(clientId);
-      const next = applyFeatures(before, features, await context());
+      const settings = await context();
+      const next = applyFeatures(before, features, settings);
+      const communities = new Set(settings.communities.map((community) => community.handle));
+      const decided = { enabled: [] as string[], refused: [] as string[] };
+      if (features.allowedScopes !== undefined) {
+        decided.enabled = next.allowedScopes.filter(
+          (scope) => communities.has(scope) && !before.allowedScopes.includes(scope),
+        );
+        decided.refused = communitiesWaiting(before).filter((scope) => !next.allowedScopes.includes(scope));
+        next.requestedScopes = before.requestedScopes.filter((scope) => !decided.refused.includes(scope));
+      }
       const fields = changedFields(before, next);
       if (fields.length === 0) return before;
       const saved = await save(before, next);
       const values = Object.fromEntries(fields.map((field) => [field, saved[field]]));
       await audit.record('application.features_changed', { actor, subject: subject(clientId), data: values });
+      await deps.onCommunitiesDecided?.(saved, decided);
       return saved;
     },
+
+    /** Applications whose requested communities wait for an administrator (the admin overview). */
+    waitingForCommunities: (limit: number) => repository.listWaitingForCommunities(limit),
 
     /** Points the application at its uploaded logo (application-logos.ts), or at none; returns the previous one. */
     async setLogo(

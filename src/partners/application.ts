@@ -79,3 +79,10 @@ export function grantTypesFor(types: readonly ResponseType[]): string[] {
   if (types.some((type) => type.includes('token') || type === 'id_token')) grants.push('implicit');
   return grants;
 }
+
+/** Communities the partner asked for that an administrator has neither enabled nor refused yet. */
+export function communitiesWaiting(
+  application: Pick<Application, 'requestedScopes' | 'allowedScopes'>,
+): string[] {
+  return application.requestedScopes.filter((scope) => !application.allowedScopes.includes(scope));
+}

@@ -119,6 +119,12 @@ export const partnerErrors = {
       status: 400,
       message: `Before production: ${missing.join('; ')}.`,
     }),
+  noticeNotFound: () =>
+    new AppError({
+      code: 'partners.notice_not_found',
+      status: 404,
+      message: 'There is no such notice, or it was dismissed already.',
+    }),
   productionRequestNotFound: () =>
     new AppError({
       code: 'partners.production_request_not_found',

@@ -15,6 +15,8 @@ export function createProductionRequestService(deps: {
   audit: AuditService;
   clock: Clock;
   ids: IdGenerator;
+  /** The request was approved or declined (the partner is told: notices.ts). */
+  onDecided?: (clientId: string, decision: 'approved' | 'declined', note: string | null) => Promise<void>;
 }) {
   const { repository, applications, audit, clock } = deps;
   const subject = (clientId: string) => ({ type: 'application', id: clientId });
@@ -93,6 +95,7 @@ export function createProductionRequestService(deps: {
         subject: subject(request.clientId),
         data: { requestId: id, note },
       });
+      await deps.onDecided?.(request.clientId, 'approved', note);
     },
 
     /** Declines with a note saying what to fix; the application stays in sandbox and may ask again. */
@@ -111,6 +114,7 @@ export function createProductionRequestService(deps: {
         subject: subject(request.clientId),
         data: { requestId: id, note },
       });
+      await deps.onDecided?.(request.clientId, 'declined', note);
     },
   };
 }

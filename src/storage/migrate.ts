@@ -12,6 +12,7 @@ import { testUserInvitations } from './migrations/0009-test-user-invitations.ts'
 import { signUpDecoys } from './migrations/0010-sign-up-decoys.ts';
 import { clientAuthFailures } from './migrations/0011-client-auth-failures.ts';
 import { setupCodes } from './migrations/0012-setup-codes.ts';
+import { partnerNotices } from './migrations/0014-partner-notices.ts';
 
 /** Every migration's name, in order. Names never change once released. */
 export const migrationNames = [
@@ -27,6 +28,7 @@ export const migrationNames = [
   '0010-sign-up-decoys',
   '0011-client-auth-failures',
   '0012-setup-codes',
+  '0014-partner-notices',
 ] as const;
 
 /** Every migration, in order. */
@@ -44,6 +46,7 @@ function migrations(database: Database): Record<string, Migration> {
     '0010-sign-up-decoys': signUpDecoys,
     '0011-client-auth-failures': clientAuthFailures,
     '0012-setup-codes': setupCodes,
+    '0014-partner-notices': partnerNotices,
   };
 }
 

@@ -26,6 +26,8 @@ describeEachDatabase('applications', (target: TestDatabase) => {
       audit: createAuditService({ repository: createAuditRepository(database.db), clock, ids: randomIds }),
       knownScopes: () => Promise.resolve(new Set(['openid', 'profile', 'email', 'military', 'student'])),
       cacheMs: 0,
+      // The provider's judgement is tested over HTTP (test/http/client-validation.test.ts).
+      validateClientMetadata: () => Promise.resolve([]),
     });
   });
 

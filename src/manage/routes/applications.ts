@@ -41,6 +41,16 @@ const suspended = () =>
     message: 'An administrator suspended this application; only an administrator can reactivate it.',
   });
 
+/** What a 400 on creation or edit means: the same rules the sign-in endpoint applies on every request. */
+const clientRules = [
+  "Redirect URIs, response types and client type are checked with the OAuth provider's own client",
+  "validation (what it accepts here is what every authorization accepts), besides Vetted's own rules.",
+  'A refusal is a 400 whose `error` names the field: `partners.redirect_uri_invalid`,',
+  '`partners.post_logout_redirect_uri_invalid`, `partners.response_type_invalid` or',
+  "`partners.client_metadata_invalid`; `message` gives the provider's reason",
+  '(`invalid_redirect_uri` or `invalid_client_metadata` with its description).',
+].join(' ');
+
 /** Defined only when the value is: `exactOptionalPropertyTypes` keeps absent and undefined apart. */
 const defined = <T extends Record<string, unknown>>(object: T) =>
   Object.fromEntries(Object.entries(object).filter(([, value]) => value !== undefined)) as {
@@ -79,6 +89,7 @@ export const applicationOperations: Operation[] = [
     path: '/organizations/{organizationId}/applications',
     tag: 'Applications',
     summary: 'Registers an application in sandbox mode; the client secret is in this response only',
+    description: clientRules,
     access: write,
     params: org,
     body: z.object({
@@ -128,6 +139,7 @@ export const applicationOperations: Operation[] = [
     path: '/organizations/{organizationId}/applications/{clientId}',
     tag: 'Applications',
     summary: 'Changes settings; absent fields stay as they are',
+    description: clientRules,
     access: write,
     params: app,
     body: changes,

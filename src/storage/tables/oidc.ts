@@ -58,6 +58,8 @@ export interface ApplicationsTable {
   requested_scopes: Generated<string>;
   /** 1 when an administrator enabled document passback (issue 6) */
   document_passback: Generated<number>;
+  /** 1 while a requested community is neither enabled nor refused (migration 0014) */
+  communities_waiting: Generated<number>;
 }
 
 export interface ApplicationSecretsTable {

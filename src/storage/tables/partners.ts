@@ -104,6 +104,19 @@ export interface ClientAuthFailuresTable {
   failures: number;
 }
 
+/** What an administrator decided about an application, shown in the console until dismissed (migration 0014). */
+export interface PartnerNoticesTable {
+  id: string;
+  client_id: string;
+  kind: string;
+  title: string;
+  body: string;
+  note: string | null;
+  created_at: number;
+  dismissed_at: number | null;
+  dismissed_by: string | null;
+}
+
 export interface PartnerTables {
   organizations: OrganizationsTable;
   organization_members: OrganizationMembersTable;
@@ -114,4 +127,5 @@ export interface PartnerTables {
   production_requests: ProductionRequestsTable;
   api_calls: ApiCallsTable;
   client_auth_failures: ClientAuthFailuresTable;
+  partner_notices: PartnerNoticesTable;
 }

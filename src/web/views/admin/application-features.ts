@@ -99,7 +99,10 @@ export function featuresSection(view: {
       ${csrfField(view.csrfToken)}
       <fieldset class="field${errors.scopes === undefined ? '' : ' field--error'}" id="field-scopes">
         <legend class="field__label">Enabled communities</legend>
-        <p class="field__hint">openid, profile and email stay enabled whatever is chosen here.</p>
+        <p class="field__hint">
+          openid, profile and email stay enabled whatever is chosen here. Saving decides every community the
+          partner requested: one left unchecked is refused, and the partner is told either way.
+        </p>
         ${errors.scopes !== undefined && html`<p class="field__error"><span class="visually-hidden">Error: </span>${errors.scopes}</p>`}
         ${view.communities.map((community) =>
           checkbox({

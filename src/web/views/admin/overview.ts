@@ -1,4 +1,5 @@
-import { html } from '../../html.ts';
+import { communitiesWaiting, shownName, type Application } from '../../../partners/application.ts';
+import { html, type SafeHtml } from '../../html.ts';
 import { notice } from '../../components.ts';
 import { adminPage, type AdminFrame } from './shared.ts';
 
@@ -6,9 +7,38 @@ export interface OverviewView extends AdminFrame {
   pendingProductionRequests: number;
   applications: number;
   organizations: number;
+  /** Applications whose requested communities are neither enabled nor refused, longest waiting first. */
+  waitingForCommunities: { items: Application[]; total: number };
 }
 
 const plural = (count: number, one: string, many: string) => `${count} ${count === 1 ? one : many}`;
+
+function waitingSection(waiting: OverviewView['waitingForCommunities']): SafeHtml {
+  return html`<section class="section" aria-labelledby="waiting-title">
+    <h2 id="waiting-title">Applications waiting for communities</h2>
+    ${
+      waiting.total === 0
+        ? html`<p class="muted">No application is waiting for a community.</p>`
+        : html`<p>
+              ${plural(waiting.total, 'application asks', 'applications ask')} for communities. Enable or
+              refuse them on the application's page; the partner is told.
+            </p>
+            <ul>
+              ${waiting.items.map(
+                (app) =>
+                  html`<li>
+                    <a href="/admin/applications/${encodeURIComponent(app.clientId)}">${shownName(app)}</a>:
+                    ${communitiesWaiting(app).join(', ')}
+                  </li>`,
+              )}
+            </ul>
+            ${
+              waiting.total > waiting.items.length &&
+              html`<p class="muted">The ${waiting.items.length} waiting longest are shown.</p>`
+            }`
+    }
+  </section>`;
+}
 
 /** `/admin`: what waits for an administrator, and where everything is. */
 export function renderAdminOverview(view: OverviewView): string {
@@ -40,6 +70,7 @@ export function renderAdminOverview(view: OverviewView): string {
           </dd>
         </div>
       </dl>
+      ${waitingSection(view.waitingForCommunities)}
       <section class="section">
         <h2>Sections</h2>
         <ul>
