@@ -201,7 +201,7 @@ export async function startShop(options: StartShopOptions): Promise<RunningShop>
   }
 }
 
-function defaultShopUrl(host: string | undefined, port: number): string {
+export function defaultShopUrl(host: string | undefined, port: number): string {
   const wildcard = host === undefined || host === '' || host === '0.0.0.0' || host === '::';
   const name = wildcard ? 'localhost' : host.includes(':') ? `[${host}]` : host;
   return `http://${name}:${port}`;
