@@ -141,7 +141,7 @@ describe('npm run shop (src/main.ts)', () => {
         });
         child.once('close', (code) => reject(new Error(`exited ${String(code)}: ${stdout}${stderr}`)));
       });
-      expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      expect(url).toMatch(/^http:\/\/localhost:\d+$/);
       const page = await fetch(url);
       expect(page.status).toBe(200);
       expect(await page.text()).toContain(`data-client-id="${app.clientId}"`);
@@ -150,6 +150,27 @@ describe('npm run shop (src/main.ts)', () => {
       child.kill('SIGTERM');
       await closed;
     }
+  });
+
+  it('exits 1 with the reason when it cannot register', async () => {
+    const main = fileURLToPath(new URL('../../examples/partner-shop/src/main.ts', import.meta.url));
+    const child = spawn(process.execPath, ['--experimental-strip-types', main], {
+      env: {
+        ...process.env,
+        VETTED_URL: server.url,
+        SHOP_PORT: '0',
+        SHOP_HOST: '127.0.0.1',
+        VETTED_DATABASE_URL: 'nosuchdb://nowhere',
+        VETTED_CLIENT_ID: '',
+        VETTED_CLIENT_SECRET: '',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    const code = await new Promise((resolve) => child.once('close', resolve));
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/^partner-shop: vetted apps create failed \(exit 78\): .*VETTED_DATABASE_URL/s);
   });
 
   it('refuses half of the credentials', async () => {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import express, { type Express, type Request, type Response } from 'express';
@@ -8,7 +8,7 @@ import { randomState } from 'openid-client';
 import { handleCallback } from './callback.ts';
 import { addPendingState, csrfMatches, shopSession } from './session-state.ts';
 import { createVettedClient, vettedBaseUrl } from './verification.ts';
-import { idmeCompatiblePage, messagePage, shopPage, type Integration } from './views.ts';
+import { idmeCompatiblePage, messagePage, shopPage, startingPage, type Integration } from './views.ts';
 
 export interface Credentials {
   clientId: string;
@@ -68,6 +68,7 @@ export function createShop(options: ShopOptions): Express {
     });
     next();
   });
+  app.use(toCanonicalHost(options.shopUrl));
   app.use('/static', express.static(staticDir, { index: false }));
   app.use(
     session({
@@ -170,9 +171,29 @@ export interface RunningShop {
   close(): Promise<void>;
 }
 
+/** Seconds a browser is told to wait while the shop registers (the CLI takes a few seconds). */
+const STARTING_RETRY_AFTER_SECONDS = 2;
+
+/** Every request before the shop has its credentials: 503, try again shortly (the page reloads itself). */
+function answerStarting(_req: IncomingMessage, res: ServerResponse): void {
+  res.writeHead(503, {
+    'Content-Type': 'text/html; charset=utf-8',
+    'Retry-After': String(STARTING_RETRY_AFTER_SECONDS),
+    'Cache-Control': 'no-store',
+    'Content-Security-Policy': "default-src 'self'; base-uri 'none'; frame-ancestors 'none'",
+    'X-Content-Type-Options': 'nosniff',
+  });
+  res.end(startingPage(STARTING_RETRY_AFTER_SECONDS));
+}
+
 export async function startShop(options: StartShopOptions): Promise<RunningShop> {
   vettedBaseUrl(options.vettedUrl);
-  const server = createServer();
+  // The port is bound before registration (an ephemeral port's callback URL must be known to register it);
+  // until then every request gets 503 with Retry-After rather than waiting on a server without a handler.
+  let handler: (req: IncomingMessage, res: ServerResponse) => void = answerStarting;
+  const server = createServer((req, res) => {
+    handler(req, res);
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => {
@@ -193,7 +214,7 @@ export async function startShop(options: StartShopOptions): Promise<RunningShop>
       typeof options.credentials === 'function'
         ? await options.credentials(redirectUri)
         : options.credentials;
-    server.on('request', createShop({ ...options, ...credentials, shopUrl }));
+    handler = createShop({ ...options, ...credentials, shopUrl });
     return { url: shopUrl, redirectUri, clientId: credentials.clientId, close };
   } catch (error) {
     await close();
@@ -201,8 +222,48 @@ export async function startShop(options: StartShopOptions): Promise<RunningShop>
   }
 }
 
-function defaultShopUrl(host: string | undefined, port: number): string {
+/**
+ * `http://localhost:<port>` when the shop listens on all interfaces or on a loopback address (the URL its
+ * README gives), else `http://<host>:<port>`.
+ */
+export function defaultShopUrl(host: string | undefined, port: number): string {
   const wildcard = host === undefined || host === '' || host === '0.0.0.0' || host === '::';
-  const name = wildcard ? 'localhost' : host.includes(':') ? `[${host}]` : host;
-  return `http://${name}:${port}`;
+  const local = wildcard || isLoopbackName(host);
+  const name = local ? 'localhost' : host.includes(':') ? `[${host}]` : host;
+  return `http://${name}:${String(port)}`;
+}
+
+function isLoopbackName(hostname: string): boolean {
+  const name = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  return (
+    name === 'localhost' || name.endsWith('.localhost') || name === '::1' || /^127(\.\d{1,3}){3}$/.test(name)
+  );
+}
+
+/**
+ * On a developer's machine, localhost, 127.0.0.1 and [::1] reach the same shop, but the session cookie and
+ * the registered redirect URI belong to one of them: a visitor on another name would come back from Vetted to
+ * a host without their session ("link expired"). So a request on another loopback name is sent to the shop's
+ * URL, before any session starts. Other hosts and ports (a proxy's) are left alone.
+ */
+function toCanonicalHost(shopUrl: string): express.RequestHandler {
+  const canonical = new URL(shopUrl);
+  return (req, res, next) => {
+    const host = req.headers.host ?? '';
+    let requested: URL;
+    try {
+      requested = new URL(`http://${host}`);
+    } catch {
+      return next();
+    }
+    if (
+      host.toLowerCase() === canonical.host ||
+      requested.port !== canonical.port ||
+      !isLoopbackName(canonical.hostname) ||
+      !isLoopbackName(requested.hostname)
+    ) {
+      return next();
+    }
+    res.redirect(307, `${canonical.origin}${req.originalUrl}`);
+  };
 }

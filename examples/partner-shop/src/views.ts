@@ -212,3 +212,24 @@ export function messagePage(title: string, message: string): string {
     ),
   );
 }
+
+/** What the shop answers (503) while it registers with Vetted: a plain page that reloads itself. */
+export function startingPage(retryAfterSeconds: number): string {
+  return toText(
+    html`<!doctype html>
+      <html lang="en">
+        <head>
+          <meta charset="utf-8" />
+          <meta name="viewport" content="width=device-width, initial-scale=1" />
+          <meta http-equiv="refresh" content="${retryAfterSeconds}" />
+          <title>Starting · Partner Shop</title>
+        </head>
+        <body>
+          <main>
+            <h1>The shop is starting…</h1>
+            <p>It is registering with Vetted. This page reloads in a few seconds.</p>
+          </main>
+        </body>
+      </html>`,
+  );
+}
