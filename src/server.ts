@@ -12,6 +12,7 @@ import { createLogger, type Logger } from './lib/logger.ts';
 import { createServices, type Services } from './services.ts';
 import { openDatabase } from './storage/database.ts';
 import { migrateToLatest } from './storage/migrate.ts';
+import { ensureDemoShop } from './partners/demo-shop.ts';
 
 export interface RunningServer {
   readonly url: string;
@@ -49,6 +50,16 @@ export async function startServer(
     });
     opened = services;
     await services.keys.ensureKeys();
+    if (config.demo) {
+      await ensureDemoShop({
+        accounts: services.accounts,
+        organizations: services.organizations,
+        applications: services.applications,
+        communities: () => services.communities.list(),
+        logger,
+        baseUrl: config.baseUrl,
+      });
+    }
     services.sweeper.start();
     const handle = createApp(services).callback();
     // Koa's handler answers its own errors; the promise it returns carries nothing more.
