@@ -85,7 +85,7 @@ export function demoRoutes(router: Router, deps: DemoDeps, csrf: Middleware): vo
     show(ctx, status, renderCallbackProblem({ title, explanation, back: backOf(flow) }));
   }
 
-  async function demoPage(ctx: Context, status = 200, error?: string) {
+  async function demoPage(ctx: Context, status = 200, error?: string, asked?: string) {
     const app = await deps.services.applications.findByClientId(DEMO_CLIENT_ID);
     if (app === undefined) {
       return problem(
@@ -99,7 +99,11 @@ export function demoRoutes(router: Router, deps: DemoDeps, csrf: Middleware): vo
     const communities = (await deps.services.communities.list()).filter((community) =>
       app.allowedScopes.includes(community.handle),
     );
-    const personas = await deps.services.testUsers.readyPersonas(DEMO_CLIENT_ID);
+    const wanted = asked ?? query(ctx, 'community');
+    const chosen = communities.find((community) => community.handle === wanted) ?? communities[0];
+    const personas = (await deps.services.testUsers.readyPersonas(DEMO_CLIENT_ID)).filter(
+      (persona) => persona.community === chosen?.handle,
+    );
     const names = new Map(communities.map((community) => [community.handle, community.name]));
     show(
       ctx,
@@ -112,6 +116,7 @@ export function demoRoutes(router: Router, deps: DemoDeps, csrf: Middleware): vo
           description: persona.description,
         })),
         communities: communities.map((community) => ({ handle: community.handle, name: community.name })),
+        chosen: chosen?.handle ?? '',
         startAction: '/demo/start',
         csrfToken: csrfToken(ctx),
         ...(error === undefined ? {} : { error }),
@@ -125,7 +130,7 @@ export function demoRoutes(router: Router, deps: DemoDeps, csrf: Middleware): vo
       const app = await deps.services.applications.findByClientId(DEMO_CLIENT_ID);
       const community = form(ctx, 'community');
       if (app === undefined || !app.allowedScopes.includes(community)) {
-        return demoPage(ctx, 400, 'Choose one of the communities in the list.');
+        return demoPage(ctx, 400, 'Choose one of the communities in the list.', community);
       }
       const start = deps.flows.start(
         ctx,

@@ -14,6 +14,8 @@ export interface DemoPersona {
 export function renderDemo(view: {
   personas: DemoPersona[];
   communities: { handle: string; name: string }[];
+  /** The community whose personas are listed, preselected in the form. */
+  chosen: string;
   startAction: string;
   csrfToken: string;
   error?: string;
@@ -35,7 +37,7 @@ export function renderDemo(view: {
           name: 'community',
           label: 'Community the shop asks for',
           choices: view.communities.map((community) => ({ value: community.handle, label: community.name })),
-          value: 'military',
+          value: view.chosen,
           error: view.error,
         })}
         ${button('Start a sign-in')}
@@ -43,9 +45,21 @@ export function renderDemo(view: {
       <section class="section" aria-labelledby="personas">
         <h2 id="personas">Personas</h2>
         <p>
-          Sandbox accounts whose verification always ends the same way. Pick one of the community you asked
-          for; "Verified at once" reads <code>"verified": true</code> at the end.
+          Sandbox accounts whose verification always ends the same way, four per community. Sign in as one of
+          the community you ask for; "Verified at once" reads <code>"verified": true</code> at the end.
         </p>
+        <nav aria-label="Personas of another community">
+          <p>
+            ${view.communities.map(
+              (community, index) =>
+                html`${index > 0 && ' · '}<a
+                    href="/demo?community=${encodeURIComponent(community.handle)}"
+                    ${community.handle === view.chosen ? html`aria-current="page"` : ''}
+                    >${community.name}</a
+                  >`,
+            )}
+          </p>
+        </nav>
         <table class="table">
           <caption class="visually-hidden">
             Sandbox personas and their sign-in details
