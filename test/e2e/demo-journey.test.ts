@@ -107,9 +107,12 @@ describeRequiring('demo and "Test this app" in Chromium', missingChromium, () =>
     expect(await item.innerText()).toContain('to do');
 
     await page.goto(url(`${appPath}/sandbox`));
+    if (screenshots !== undefined) await page.screenshot({ path: `${screenshots}/sandbox.png` });
     await page.getByRole('button', { name: 'Test this app' }).click();
     await asPersona(page);
     await page.getByRole('heading', { name: 'Exchange the code' }).waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+    if (screenshots !== undefined) await page.screenshot({ path: `${screenshots}/secret.png` });
     await page.getByLabel('Client secret').fill(clientSecret ?? '');
     await page.getByRole('button', { name: 'Exchange the code' }).click();
     await page.getByRole('heading', { name: 'Sign-in result' }).waitFor();

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureDemoShop } from '../../src/partners/demo-shop.ts';
 import { SANDBOX_PERSONA_PASSWORD } from '../../src/verification/sources/sandbox.ts';
 import {
   authorize,
@@ -143,6 +144,30 @@ describe('the demo outside development', () => {
       for (const path of ['/demo', '/demo/callback?code=a&state=b']) {
         expect((await new Browser().request(new URL(path, server.config.baseUrl))).status).toBe(404);
       }
+    } finally {
+      await server.stop();
+    }
+  });
+});
+
+describe('making the Demo Shop', () => {
+  it('makes one shop when several instances start at once on an empty database, and none once there are apps', async () => {
+    const server = await startOidcServer({ VETTED_DEMO: 'false' });
+    try {
+      const { services } = server;
+      const deps = {
+        accounts: services.accounts,
+        organizations: services.organizations,
+        applications: services.applications,
+        communities: () => services.communities.list(),
+        logger: services.logger,
+        baseUrl: server.config.baseUrl,
+      };
+      const outcomes = await Promise.all([ensureDemoShop(deps), ensureDemoShop(deps), ensureDemoShop(deps)]);
+      expect(outcomes.filter((outcome) => outcome === 'created')).toHaveLength(1);
+      const shops = await services.applications.search({ query: 'demo-shop', limit: 10, offset: 0 });
+      expect(shops.items.map((app) => app.clientId)).toEqual(['demo-shop']);
+      expect(await ensureDemoShop(deps)).toBe('skipped');
     } finally {
       await server.stop();
     }
