@@ -34,6 +34,8 @@ import { adminRoutes } from './admin/routes.ts';
 import { passbackTokenRoutes } from './admin/passback-routes.ts';
 import { adminUserRoutes } from './admin/user-routes.ts';
 import { signUpRoutes } from './account/sign-up-routes.ts';
+import { demoRoutes } from './demo/routes.ts';
+import { createFlowStore } from './demo/flow.ts';
 import { developerRoutes } from './developer/routes.ts';
 import { homeRoutes } from './home/routes.ts';
 import { createShownOnce } from './developer/shown-once.ts';
@@ -156,7 +158,13 @@ export function createApp(services: Services): Koa<AppState> {
     secure,
     now: () => services.clock.now().getTime(),
   });
-  developerRoutes(router, { ...sessions, services, shownOnce }, csrfProtection({ secure }));
+  const testFlows = createFlowStore({
+    box: services.testFlowBox,
+    secure,
+    now: () => services.clock.now().getTime(),
+  });
+  demoRoutes(router, { ...sessions, services, flows: testFlows }, csrfProtection({ secure }));
+  developerRoutes(router, { ...sessions, services, shownOnce, testFlows }, csrfProtection({ secure }));
   adminRoutes(router, { ...sessions, services }, csrfProtection({ secure }));
   adminUserRoutes(router, { ...sessions, services }, csrfProtection({ secure }));
   adminCommunityRoutes(router, { ...sessions, services }, csrfProtection({ secure }));

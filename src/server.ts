@@ -13,6 +13,7 @@ import { createServices, type Services } from './services.ts';
 import { setupLine, startupBanner } from './startup-banner.ts';
 import { openDatabase } from './storage/database.ts';
 import { migrateToLatest } from './storage/migrate.ts';
+import { ensureDemoShop } from './partners/demo-shop.ts';
 
 export interface RunningServer {
   readonly url: string;
@@ -52,6 +53,16 @@ export async function startServer(
     });
     opened = services;
     await services.keys.ensureKeys();
+    if (config.demo) {
+      await ensureDemoShop({
+        accounts: services.accounts,
+        organizations: services.organizations,
+        applications: services.applications,
+        communities: () => services.communities.list(),
+        logger,
+        baseUrl: config.baseUrl,
+      });
+    }
     // While no administrator exists, this instance's own setup code (the others' stay valid).
     const setup = await services.firstRunSetup.prepare();
     services.sweeper.start();

@@ -415,6 +415,8 @@ export function createServices(deps: ServiceDeps) {
     consoleBox: createSecretBox(masterKey, 'console-shown-once'),
     /** Seals the sign-up a browser is confirming on the account pages (account/pending-sign-up.ts). */
     signUpBox: createSecretBox(masterKey, 'pending-sign-ups'),
+    /** Seals a sign-in started for Vetted's own test callback, /demo/callback (demo/flow.ts). */
+    testFlowBox: createSecretBox(masterKey, 'test-flows'),
     cookieSigner,
     health: createReadiness({ database, redis }),
     /** Closes what the services opened themselves (the Redis connection); the database is the caller's. */

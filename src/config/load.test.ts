@@ -19,6 +19,7 @@ describe('loadConfig', () => {
   it('serves a laptop by default: localhost:3000, SQLite under ./data, a generated development key', () => {
     const config = loadConfig({}, cwd);
     expect(config.env).toBe('development');
+    expect(config.demo).toBe(true);
     expect(config.port).toBe(3000);
     expect(config.baseUrl).toBe('http://localhost:3000');
     expect(config.issuer).toBe('http://localhost:3000/oidc');
@@ -122,6 +123,12 @@ describe('loadConfig', () => {
       expect(problemsOf({ ...withoutSmtp, VETTED_MASTER_KEY: strongKey })).toEqual([
         'VETTED_SMTP_URL: required in production (smtp:// or smtps:// URL of the mail server); without it mail is only kept in the development outbox',
       ]);
+    });
+
+    it('never serves the development demo', () => {
+      expect(loadConfig({ ...production, VETTED_MASTER_KEY: strongKey, VETTED_DEMO: 'true' }, cwd).demo).toBe(
+        false,
+      );
     });
 
     it('accepts https, or http on localhost, with a configured key or key file', () => {

@@ -26,6 +26,8 @@ export interface Config {
   masterKey: MasterKeySource;
   logLevel: ConfigSettings['VETTED_LOG_LEVEL'];
   trustProxy: boolean;
+  /** The development demo (/demo and the Demo Shop): never in production. */
+  demo: boolean;
   shutdownTimeoutMs: number;
   keyCacheSeconds: number;
   metricsToken: string | undefined;
@@ -112,6 +114,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     masterKey,
     logLevel: settings.VETTED_LOG_LEVEL,
     trustProxy: settings.VETTED_TRUST_PROXY,
+    demo: settings.VETTED_ENV === 'development' && settings.VETTED_DEMO,
     shutdownTimeoutMs: settings.VETTED_SHUTDOWN_TIMEOUT_MS,
     keyCacheSeconds: settings.VETTED_KEY_CACHE_SECONDS,
     metricsToken: settings.VETTED_METRICS_TOKEN,

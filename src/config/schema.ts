@@ -116,6 +116,11 @@ export const configSchema = z.object({
     .describe(
       'Trust `X-Forwarded-For`/`X-Forwarded-Proto` from a reverse proxy or load balancer in front of Vetted. Leave off when clients connect directly.',
     ),
+  VETTED_DEMO: boolean
+    .default(true)
+    .describe(
+      'In development, create the sandbox "Demo Shop" (client_id `demo-shop`) when the database has no application at all, and serve the demo sign-in at `/demo`. Ignored in production, where `/demo` does not exist.',
+    ),
   VETTED_SHUTDOWN_TIMEOUT_MS: integer(0, 600_000)
     .default(10_000)
     .describe(

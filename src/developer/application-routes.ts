@@ -1,6 +1,5 @@
 import type { Router } from '@koa/router';
 import type { Context } from 'koa';
-import { randomBytes, createHash } from 'node:crypto';
 import { multipartForm, type MultipartState } from '../http/multipart.ts';
 import { csrfCookieName } from '../http/csrf.ts';
 import type { AppError } from '../lib/app-error.ts';
@@ -279,23 +278,7 @@ export function applicationRoutes(router: Router, deps: DeveloperDeps, kit: Rout
     redirectWithNotice(ctx, `${appPath(org.id, app.client_id)}/branding`, 'logo_removed');
   });
 
-  sandboxRoutes(router, deps, kit, { context, testHref });
-}
-
-/** A sandbox authorization of the application, to open in a new tab (PKCE even where it is optional). */
-function testHref(deps: DeveloperDeps, app: ApplicationView): string {
-  const verifier = randomBytes(32).toString('base64url');
-  const params = new URLSearchParams({
-    client_id: app.client_id,
-    redirect_uri: app.redirect_uris[0] ?? '',
-    response_type: 'code',
-    scope: ['openid', ...app.enabled_scopes.filter((scope) => scope !== 'openid')].join(' '),
-    state: randomBytes(12).toString('base64url'),
-    code_challenge: createHash('sha256').update(verifier).digest('base64url'),
-    code_challenge_method: 'S256',
-  });
-  return `${deps.services.config.baseUrl}/oauth/authorize?${params.toString()}`;
+  sandboxRoutes(router, deps, kit, { context });
 }
 
 export type AppContext = (ctx: Context) => Promise<{ org: OrganizationView; app: ApplicationView }>;
-export type TestHref = typeof testHref;

@@ -6,12 +6,15 @@ import { invokeOperation, type OperationInput } from '../manage/invoke.ts';
 import { findOperation } from '../manage/operations.ts';
 import type { Services } from '../services.ts';
 import type { ShownOnce } from './shown-once.ts';
+import type { FlowStore } from '../demo/flow.ts';
 import { consolePage, type ConsoleLink } from '../web/console-layout.ts';
 import type { HtmlValue } from '../web/html.ts';
 
 export interface DeveloperDeps extends AccountSessionDeps {
   services: Services;
   shownOnce: ShownOnce;
+  /** Sign-ins started by "Test this app" for Vetted's own test callback (demo/flow.ts). */
+  testFlows: FlowStore;
 }
 
 type PageState = { csrfToken: string; requestId: string };

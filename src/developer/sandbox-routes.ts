@@ -20,7 +20,8 @@ import {
   type TestUserRow,
 } from '../web/views/developer/application-sandbox.ts';
 import { renderAppPage, type RouteKit } from './application-pages.ts';
-import type { AppContext, TestHref } from './application-routes.ts';
+import type { AppContext } from './application-routes.ts';
+import { testCallbackUrl } from '../partners/demo-shop.ts';
 import {
   appPath,
   call,
@@ -40,7 +41,7 @@ export function sandboxRoutes(
   router: Router,
   deps: DeveloperDeps,
   kit: RouteKit,
-  helpers: { context: AppContext; testHref: TestHref },
+  helpers: { context: AppContext },
 ): void {
   const { forms, guard, csrf } = kit;
   const base = '/developer/orgs/:orgId/apps/:clientId';
@@ -55,7 +56,7 @@ export function sandboxRoutes(
     app: ApplicationView,
     extra: {
       created?: { email: string; password: string };
-      errors?: { create?: string; add?: string };
+      errors?: { create?: string; add?: string; test?: string };
       email?: string;
     } = {},
   ) {
@@ -77,7 +78,7 @@ export function sandboxRoutes(
         addAction: `${path}/testers`,
         removeAction: (userId) => `${path}/testers/${encodeURIComponent(userId)}/remove`,
         withdrawAction: (id) => `${path}/invitations/${encodeURIComponent(id)}/remove`,
-        testHref: helpers.testHref(deps, app),
+        testAction: `${path}/test`,
         csrfToken: csrfOf(ctx),
         notice: noticeOf(ctx),
         ...extra,
@@ -92,6 +93,36 @@ export function sandboxRoutes(
     const created =
       stashed === undefined ? undefined : (JSON.parse(stashed) as { email: string; password: string });
     await showSandbox(ctx, org, app, created === undefined ? {} : { created });
+  });
+  // "Test this app": a sandbox authorization that returns to Vetted's own test callback (demo/routes.ts), with
+  // state, nonce and the PKCE verifier kept for it in this browser, bound to this developer and application.
+  router.post(`${base}/sandbox/test`, ...forms, async (ctx) => {
+    const { org, app } = await helpers.context(ctx);
+    if (app.mode !== 'sandbox' || app.status !== 'active') {
+      await showSandbox(ctx, org, app, {
+        errors: { test: 'Only an active application in sandbox mode can be tested here.' },
+      });
+      return;
+    }
+    const { config } = deps.services;
+    const communities = new Set(
+      (await deps.services.communities.list()).map((community) => community.handle),
+    );
+    const start = deps.testFlows.start(
+      ctx,
+      {
+        kind: 'console',
+        clientId: app.client_id,
+        clientType: app.client_type,
+        redirectUri: testCallbackUrl(config.baseUrl),
+        scope: ['openid', ...app.enabled_scopes.filter((scope) => communities.has(scope))].join(' '),
+        userId: (await developer(ctx, deps)).id,
+        returnTo: `${appPath(org.id, app.client_id)}/production`,
+      },
+      `${config.baseUrl}/oauth/authorize`,
+    );
+    ctx.redirect(start);
+    ctx.status = 303;
   });
   router.post(`${base}/sandbox/personas`, ...forms, async (ctx) => {
     const { org, app } = await helpers.context(ctx);

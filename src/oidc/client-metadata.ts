@@ -15,7 +15,11 @@ const alwaysAllowedScopes = ['openid', 'profile', 'email', 'offline_access'];
  * authorization-checks.ts) so that a disallowed one is answered with `unauthorized_client`, as SPEC §2 asks,
  * instead of oidc-provider's `invalid_request`.
  */
-export function clientMetadataFor(app: Application, secretHashes: string[]): ClientMetadata {
+export function clientMetadataFor(
+  app: Application,
+  secretHashes: string[],
+  options: { testCallback?: string } = {},
+): ClientMetadata {
   const native =
     app.clientType === 'public' &&
     app.redirectUris.some((uri) => {
@@ -29,7 +33,12 @@ export function clientMetadataFor(app: Application, secretHashes: string[]): Cli
     ...(app.clientType === 'public' ? {} : { client_secret: secretHashes[0] ?? 'no-live-secret' }),
     token_endpoint_auth_method: app.clientType === 'public' ? 'none' : 'client_secret_basic',
     application_type: native ? 'native' : 'web',
-    redirect_uris: app.redirectUris,
+    // A sandbox application may also return to Vetted's own test callback (the console's "Test this app",
+    // demo/routes.ts), which completes only an authorization the same browser started there.
+    redirect_uris:
+      app.mode === 'sandbox' && options.testCallback !== undefined
+        ? [...new Set([...app.redirectUris, options.testCallback])]
+        : app.redirectUris,
     post_logout_redirect_uris: app.postLogoutRedirectUris,
     response_types: [...providerResponseTypes],
     grant_types: ['authorization_code', 'implicit', 'refresh_token'],

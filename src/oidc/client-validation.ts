@@ -5,6 +5,7 @@ import type { SigningKeyService } from '../keys/signing-keys.ts';
 import type { TokenHasher } from '../keys/token-hasher.ts';
 import type { Application } from '../partners/application.ts';
 import type { ClientProblem } from '../partners/client-problems.ts';
+import { testCallbackUrl } from '../partners/demo-shop.ts';
 import { clientMetadataFor } from './client-metadata.ts';
 import { providerConfiguration, type ProviderHooks } from './configuration.ts';
 import { customizeClients } from './provider.ts';
@@ -110,7 +111,9 @@ export function createClientValidator(deps: ClientValidatorDeps) {
     async validateClientMetadata(application: Application): Promise<ClientProblem[]> {
       const provider = await current();
       // A stand-in hash: a confidential client must have a secret, and its value is never judged.
-      const metadata = clientMetadataFor(application, ['stand-in']);
+      const metadata = clientMetadataFor(application, ['stand-in'], {
+        testCallback: testCallbackUrl(deps.config.baseUrl),
+      });
       // The provider checks post-logout URIs first; judging the redirect URIs alone first names the field
       // the partner typed (post-logout URIs default to the redirect URIs).
       const { post_logout_redirect_uris: _postLogout, ...withoutPostLogout } = metadata;

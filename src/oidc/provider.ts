@@ -13,6 +13,7 @@ import type { ApplicationService } from '../partners/application-service.ts';
 import { createAdapterFactory } from './adapter.ts';
 import { markClientAuthenticated } from './client-authentication.ts';
 import { clientMetadataFor } from './client-metadata.ts';
+import { testCallbackUrl } from '../partners/demo-shop.ts';
 import { DPOP_ALGORITHMS } from './dpop.ts';
 import { refuseDpopHtuWithQuery } from './dpop-htu.ts';
 import { providerConfiguration, type ProviderHooks } from './configuration.ts';
@@ -85,7 +86,9 @@ export function createOidc(deps: OidcDeps) {
       if (this.model !== 'Client') return super.find(id);
       const record = await deps.applications.clientRecord(id);
       if (record === undefined || record.application.status === 'disabled') return undefined;
-      return clientMetadataFor(record.application, record.secretHashes);
+      return clientMetadataFor(record.application, record.secretHashes, {
+        testCallback: testCallbackUrl(deps.config.baseUrl),
+      });
     }
   };
   const hooks: ProviderHooks = {

@@ -30,6 +30,8 @@ import { partnerErrors } from './errors.ts';
 import { validateRedirectUri } from './redirect-uris.ts';
 
 export interface NewApplication {
+  /** A fixed client_id (the development Demo Shop's `demo-shop`); a random one by default. */
+  clientId?: string;
   name: string;
   redirectUris: string[];
   scopes: string[];
@@ -182,7 +184,7 @@ export function createApplicationService(deps: {
       const application: Application = {
         ...valid,
         id: ids.uuid(),
-        clientId: randomBytes(16).toString('hex'),
+        clientId: input.clientId ?? randomBytes(16).toString('hex'),
         allowedScopes: valid.scopes,
         status: 'active',
         idTokenSignedResponseAlg: input.idTokenSignedResponseAlg ?? 'RS256',

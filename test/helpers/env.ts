@@ -29,6 +29,8 @@ export function testEnv(
     VETTED_LOG_LEVEL: 'silent',
     VETTED_DATA_DIR: tempDir(),
     VETTED_MASTER_KEY: randomMasterKey(),
+    // The development demo makes an application at start-up; tests that want it ask for it.
+    VETTED_DEMO: 'false',
     ...overrides,
   };
 }

@@ -39,11 +39,11 @@ export function sandboxBody(view: {
   addAction: string;
   removeAction: (userId: string) => string;
   withdrawAction: (invitationId: string) => string;
-  testHref: string;
+  testAction: string;
   csrfToken: string;
   created?: { email: string; password: string };
   notice?: string | undefined;
-  errors?: { create?: string; add?: string };
+  errors?: { create?: string; add?: string; test?: string };
   email?: string;
 }): SafeHtml {
   const enabled = view.communities.filter((community) => view.app.enabled_scopes.includes(community.handle));
@@ -53,13 +53,16 @@ export function sandboxBody(view: {
     ${errorSummary([
       ...(errors.create === undefined ? [] : [{ message: errors.create, field: 'community' }]),
       ...(errors.add === undefined ? [] : [{ message: errors.add, field: 'email' }]),
+      ...(errors.test === undefined ? [] : [{ message: errors.test }]),
     ])}
-    <div class="actions">
-      <a class="button button--primary" href="${view.testHref}" target="_blank" rel="noopener"
-        >Test this app</a
+    <form class="actions" method="post" action="${view.testAction}">
+      ${csrfField(view.csrfToken)} ${button('Test this app')}
+      <span class="muted"
+        >Starts a sandbox sign-in (with PKCE) that returns to Vetted's test callback, which exchanges the code
+        and shows the token and attributes responses: sign in as a persona below. Sandbox applications may
+        always return there; your own redirect URIs are unchanged.</span
       >
-      <span class="muted">Opens a sandbox sign-in in a new tab; it returns to your first redirect URI.</span>
-    </div>
+    </form>
     <section class="section" aria-labelledby="personas">
       <h2 id="personas">Ready-made test personas</h2>
       ${
