@@ -4,7 +4,7 @@
 //
 // better-sqlite3's install script (an implicit `node-gyp rebuild`, which needs the Node headers and so the
 // network or a configured nodedir, only to find that the package ships a prebuilt binary for this platform)
-// is denied in package.json's allowScripts; its prebuilt Node-API binaries load in any Node version.
+// is denied in package.json's allowScripts; its prebuilt Node-API binaries load in any Node from 22 on.
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { realpathSync } from 'node:fs';

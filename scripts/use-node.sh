@@ -1,5 +1,7 @@
 # shellcheck shell=bash
-# Source this file (`source scripts/use-node.sh`) to get Node.js 24 on PATH.
+# Source this file (`source scripts/use-node.sh`) to get Node.js 24 on PATH in your shell. The project does not
+# need it: `npm install` brings Node.js 24 (optional dependency node-<platform>-<arch>) for npm scripts and npx,
+# and `export PATH="$PWD/node_modules/.bin:$PATH"` puts that one in a shell after `npm install`.
 #
 # When the machine's node is older than the project's minimum (22.12), it installs the
 # npm registry package `node-linux-<arch>@24` (a Node binary plus its C headers) into a
