@@ -113,6 +113,19 @@ describeRequiring(
       expect(stdout).toContain('Usage: vetted');
     });
 
+    it("`node bin/vetted.js` started by the machine's node runs, and keeps its exit code", async () => {
+      // With an older node, bin/vetted.js runs itself again with the Node.js 24 that npm install brought.
+      const { stdout } = await run('node', ['bin/vetted.js', '--help'], { cwd: clone, env });
+      expect(stdout).toContain('Usage: vetted');
+      const unknown = spawnSync('node', ['bin/vetted.js', 'no-such-command'], {
+        cwd: clone,
+        env,
+        encoding: 'utf8',
+      });
+      expect(unknown.status).not.toBe(0);
+      expect(unknown.stderr).toContain('no-such-command');
+    });
+
     it("`npm test`'s first step, the type check, passes", async () => {
       await run('npm', ['run', 'typecheck'], { cwd: clone, env, maxBuffer: 16 * 1024 * 1024 });
     }, 120_000);
