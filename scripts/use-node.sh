@@ -1,7 +1,9 @@
 # shellcheck shell=bash
-# Source this file (`source scripts/use-node.sh`) to get Node.js 24 on PATH.
+# Source this file (`source scripts/use-node.sh`) to get Node.js 24 on PATH in your shell. The project does not
+# need it: `npm install` brings Node.js 24 (optional dependency node-<platform>-<arch>) for npm scripts and npx,
+# and `export PATH="$PWD/node_modules/.bin:$PATH"` puts that one in a shell after `npm install`.
 #
-# When the machine's node is older than the project's minimum (22.12), it installs the
+# When the machine's node is older than the project's minimum (22.18), it installs the
 # npm registry package `node-linux-<arch>@24` (a Node binary plus its C headers) into a
 # cache folder, puts its bin first on PATH and points npm_config_nodedir at it, so that
 # native addons (better-sqlite3) compile against the headers of the Node that runs them.
@@ -9,7 +11,7 @@
 
 vetted_node_satisfies() {
   command -v node >/dev/null 2>&1 || return 1
-  node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a > 22 || (a === 22 && b >= 12) ? 0 : 1)'
+  node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a > 22 || (a === 22 && b >= 18) ? 0 : 1)'
 }
 
 vetted_use_node() {
