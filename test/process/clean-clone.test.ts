@@ -91,7 +91,8 @@ describeRequiring(
           const timer = setTimeout(() => reject(new Error(`no "vetted listening" in 60 s: ${out}`)), 60_000);
           const read = (chunk: Buffer): void => {
             out += chunk.toString('utf8');
-            const match = /"url":"(http:[^"]+)"/.exec(out);
+            // The listening line's url (other lines, such as the demo shop's, carry URLs of the base URL).
+            const match = /"url":"(http:[^"]+)"[^\n]*"msg":"vetted listening"/.exec(out);
             if (match?.[1] === undefined) return;
             clearTimeout(timer);
             resolve(match[1]);
