@@ -8,6 +8,8 @@ export interface HomeView {
   setupOpen: boolean;
   /** The OpenID Connect discovery document's path. */
   discoveryPath: string;
+  /** The development demo is on: link `/demo`, a sign-in to the Demo Shop as a test persona. */
+  demo: boolean;
 }
 
 function section(title: string, id: string, body: SafeHtml): SafeHtml {
@@ -52,7 +54,17 @@ export function renderHome(view: HomeView): string {
         records, documents or a reviewer, and lets partner sites ask for those facts through OpenID Connect.
         People decide what each site receives and can see and delete their verifications at any time.
       </p>
-      ${setup} ${section('For people', 'home-people', account)}
+      ${setup}
+      ${
+        view.demo &&
+        html`<p class="home-demo">
+          <a class="button" href="/demo">Try a sign-in with the Demo Shop</a>
+          <span class="muted"
+            >As a test persona, to the verified attributes a partner receives; no code to write.</span
+          >
+        </p>`
+      }
+      ${section('For people', 'home-people', account)}
       ${section(
         'For partners',
         'home-partners',
