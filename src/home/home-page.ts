@@ -57,12 +57,15 @@ export function renderHome(view: HomeView): string {
       ${setup}
       ${
         view.demo &&
-        html`<p class="home-demo">
-          <a class="button" href="/demo">Try a sign-in with the Demo Shop</a>
-          <span class="muted"
-            >As a test persona, to the verified attributes a partner receives; no code to write.</span
-          >
-        </p>`
+        section(
+          'Try it',
+          'home-demo',
+          html`<p>
+              Sign in to the sandbox Demo Shop as a test persona and see the verified attributes a partner
+              receives, every request shown; no code to write.
+            </p>
+            <p><a class="button button--secondary" href="/demo">Try a sign-in with the Demo Shop</a></p>`,
+        )
       }
       ${section('For people', 'home-people', account)}
       ${section(

@@ -70,7 +70,7 @@ describe('home page', () => {
     const demo = await startOidcServer({ VETTED_DEMO: 'true' });
     try {
       const page = await (await fetch(new URL('/', demo.config.baseUrl))).text();
-      expect(page).toContain('<a class="button" href="/demo">Try a sign-in with the Demo Shop</a>');
+      expect(page).toContain('href="/demo">Try a sign-in with the Demo Shop</a>');
       const target = await fetch(new URL('/demo', demo.config.baseUrl));
       expect(target.status).toBe(200);
       expect(await target.text()).toContain('Try a sign-in');
