@@ -88,10 +88,9 @@ describeRequiring('the first hour, from npm start, in Chromium', missingChromium
     const password = (await row.getByRole('cell').nth(1).innerText()).trim();
     expect(email).toMatch(/@sandbox\.vetted\.test$/);
 
-    // Still signed in as the administrator: the persona signs in in a fresh browser, as a newcomer would.
-    await context.clearCookies();
-    await page.reload();
+    // In the same browser: the administrator's account session does not sign anyone in to the Demo Shop.
     await page.getByRole('button', { name: 'Start a sign-in' }).click();
+    await page.getByRole('heading', { name: 'Sign in', exact: true }).waitFor();
     await page.getByLabel('Email', { exact: true }).fill(email);
     await page.getByLabel('Password', { exact: true }).fill(password);
     await page.getByRole('button', { name: 'Sign in' }).click();
