@@ -137,7 +137,7 @@ export function createApp(services: Services): Koa<AppState> {
   const sessions = { accounts: services.accounts, webSessions: services.webSessions, secure };
   homeRoutes(
     router,
-    { ...sessions, firstRunSetup: services.firstRunSetup, issuer: config.issuer },
+    { ...sessions, firstRunSetup: services.firstRunSetup, issuer: config.issuer, demo: config.demo },
     csrfProtection({ secure }),
   );
   manageRoutes(router, services, sessions);

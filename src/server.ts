@@ -85,7 +85,12 @@ export async function startServer(
       url,
       server,
       services,
-      banner: startupBanner({ baseUrl: config.baseUrl, env: config.env, setupCode: setup?.code }),
+      banner: startupBanner({
+        baseUrl: config.baseUrl,
+        env: config.env,
+        demo: config.demo,
+        setupCode: setup?.code,
+      }),
       stop: () => stopServer(server, services, () => database.close(), config.shutdownTimeoutMs, logger),
     };
   } catch (error) {

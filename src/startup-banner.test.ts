@@ -13,6 +13,21 @@ describe('start-up banner', () => {
     ]);
   });
 
+  it('names the Demo Shop sign-in at /demo, second, when the demo is on', () => {
+    const lines = startupBanner({ baseUrl: 'http://localhost:3000', env: 'development', demo: true });
+    expect(lines).toEqual([
+      'Vetted is ready. Open:',
+      '  Home page:          http://localhost:3000/',
+      '  Try a sign-in:      http://localhost:3000/demo',
+      '  Developer console:  http://localhost:3000/developer',
+      '  Administration:     http://localhost:3000/admin',
+      '  Development outbox: http://localhost:3000/dev/outbox',
+    ]);
+    expect(
+      startupBanner({ baseUrl: 'http://localhost:3000', env: 'development', demo: false }),
+    ).not.toContain('  Try a sign-in:      http://localhost:3000/demo');
+  });
+
   it('ends with the first-run setup line while there is a setup code', () => {
     const lines = startupBanner({
       baseUrl: 'https://id.example',
@@ -26,7 +41,12 @@ describe('start-up banner', () => {
 
   it('prints nothing in production, where the JSON logs carry the URLs and the setup line', () => {
     expect(
-      startupBanner({ baseUrl: 'https://id.example', env: 'production', setupCode: 'ABCD-EFGH-JKLM' }),
+      startupBanner({
+        baseUrl: 'https://id.example',
+        env: 'production',
+        demo: true,
+        setupCode: 'ABCD-EFGH-JKLM',
+      }),
     ).toEqual([]);
   });
 });

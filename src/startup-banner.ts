@@ -3,6 +3,8 @@ export interface BannerInput {
   /** The public URL browsers open (VETTED_BASE_URL), not the address the socket listens on. */
   baseUrl: string;
   env: 'development' | 'production';
+  /** The development demo is on (config `demo`): name `/demo`, the Demo Shop sign-in. */
+  demo?: boolean | undefined;
   /** This instance's first-run setup code, while no administrator exists. */
   setupCode?: string | undefined;
 }
@@ -16,8 +18,8 @@ export function setupLine(baseUrl: string, code: string): string {
 }
 
 /**
- * One human line per page to open, in development: home, developer console, administration, outbox; then the
- * setup line when there is one. Production gets none: there stdout and stderr both go to a log collector that
+ * One human line per page to open, in development: home, the Demo Shop sign-in when the demo is on, developer
+ * console, administration, outbox; then the setup line when there is one. Production gets none: there stdout and stderr both go to a log collector that
  * expects one JSON object a line, and the JSON `vetted listening` line already carries the URLs (the setup
  * line is logged as JSON in every mode, see server.ts).
  */
@@ -25,6 +27,7 @@ export function startupBanner(input: BannerInput): string[] {
   if (input.env === 'production') return [];
   const pages: [string, string][] = [
     ['Home page', '/'],
+    ...(input.demo === true ? [['Try a sign-in', '/demo'] as [string, string]] : []),
     ['Developer console', '/developer'],
     ['Administration', '/admin'],
     ['Development outbox', '/dev/outbox'],

@@ -8,6 +8,8 @@ export interface HomeView {
   setupOpen: boolean;
   /** The OpenID Connect discovery document's path. */
   discoveryPath: string;
+  /** The development demo is on: link `/demo`, a sign-in to the Demo Shop as a test persona. */
+  demo: boolean;
 }
 
 function section(title: string, id: string, body: SafeHtml): SafeHtml {
@@ -52,7 +54,20 @@ export function renderHome(view: HomeView): string {
         records, documents or a reviewer, and lets partner sites ask for those facts through OpenID Connect.
         People decide what each site receives and can see and delete their verifications at any time.
       </p>
-      ${setup} ${section('For people', 'home-people', account)}
+      ${setup}
+      ${
+        view.demo &&
+        section(
+          'Try it',
+          'home-demo',
+          html`<p>
+              Sign in to the sandbox Demo Shop as a test persona and see the verified attributes a partner
+              receives, every request shown; no code to write.
+            </p>
+            <p><a class="button button--secondary" href="/demo">Try a sign-in with the Demo Shop</a></p>`,
+        )
+      }
+      ${section('For people', 'home-people', account)}
       ${section(
         'For partners',
         'home-partners',

@@ -12,6 +12,8 @@ export interface HomeRouteDeps extends AccountSessionDeps {
   firstRunSetup: FirstRunSetup;
   /** The OpenID Connect issuer: the home page links its discovery document. */
   issuer: string;
+  /** The development demo is on: the home page links `/demo`. */
+  demo: boolean;
 }
 
 type PageState = { csrfToken: string; requestId: string };
@@ -54,6 +56,7 @@ export function homeRoutes(router: Router, deps: HomeRouteDeps, csrf: Middleware
       email: user?.email,
       setupOpen: await deps.firstRunSetup.isOpen(),
       discoveryPath,
+      demo: deps.demo,
     });
   });
 

@@ -22,11 +22,25 @@ export function spawnVetted(
   env: Record<string, string | undefined>,
   cwd = repoRoot,
 ): VettedProcess {
-  const child = spawn(process.execPath, [vettedBin, ...args], {
-    env,
-    cwd,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  return spawnLogged(process.execPath, [vettedBin, ...args], env, cwd);
+}
+
+/**
+ * Runs `npm start` in the repository, exactly as the README's quick start does, in its own process group:
+ * stop it with `stopProcessGroup`, which reaches npm and the server it started.
+ */
+export function spawnNpmStart(env: Record<string, string | undefined>): VettedProcess {
+  return spawnLogged('npm', ['start'], env, repoRoot, true);
+}
+
+function spawnLogged(
+  command: string,
+  args: string[],
+  env: Record<string, string | undefined>,
+  cwd: string,
+  detached = false,
+): VettedProcess {
+  const child = spawn(command, args, { env, cwd, detached, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   const waiters = new Set<() => void>();
@@ -112,4 +126,21 @@ export async function runVetted(
 export async function stopProcess(running: VettedProcess): Promise<void> {
   if (running.child.exitCode === null && running.child.signalCode === null) running.child.kill('SIGKILL');
   await running.exited;
+}
+
+/** Stops a process started in its own group (`spawnNpmStart`) as Ctrl-C would, then for good after 10 s. */
+export async function stopProcessGroup(running: VettedProcess): Promise<void> {
+  const pid = running.child.pid;
+  const alive = () => running.child.exitCode === null && running.child.signalCode === null;
+  if (pid === undefined || !alive()) return;
+  process.kill(-pid, 'SIGINT');
+  const timer = setTimeout(() => {
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      // The group is gone already.
+    }
+  }, 10_000);
+  await running.exited;
+  clearTimeout(timer);
 }

@@ -32,6 +32,9 @@ describe('home page', () => {
     }
     expect(page).toContain('Create the first administrator');
     expect(page).toContain('docs/partner-api.md');
+    // This server runs without the demo (VETTED_DEMO=false): no link to a /demo that is not there.
+    expect(page).not.toContain('href="/demo"');
+    expect((await fetch(url('/demo'))).status).toBe(404);
     // The links lead somewhere.
     expect((await fetch(url('/oidc/.well-known/openid-configuration'))).status).toBe(200);
     expect((await fetch(url('/account/sign-up'))).status).toBe(200);
@@ -61,5 +64,18 @@ describe('home page', () => {
     expect(page).toContain('For partners');
     expect(page).not.toContain('href="/setup"');
     expect(page).not.toContain('Create the first administrator');
+  });
+
+  it('links the Demo Shop sign-in when the development demo is on, and the link opens it', async () => {
+    const demo = await startOidcServer({ VETTED_DEMO: 'true' });
+    try {
+      const page = await (await fetch(new URL('/', demo.config.baseUrl))).text();
+      expect(page).toContain('href="/demo">Try a sign-in with the Demo Shop</a>');
+      const target = await fetch(new URL('/demo', demo.config.baseUrl));
+      expect(target.status).toBe(200);
+      expect(await target.text()).toContain('Try a sign-in');
+    } finally {
+      await demo.stop();
+    }
   });
 });
