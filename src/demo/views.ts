@@ -1,18 +1,12 @@
 import { button, csrfField, errorSummary, field, selectField } from '../web/components.ts';
 import { html, type SafeHtml } from '../web/html.ts';
 import { page } from '../web/layout.ts';
+import { personaTable, type PersonaDetails } from '../web/views/persona-table.ts';
 import type { ShownCall } from './exchange.ts';
-
-export interface DemoPersona {
-  email: string;
-  password: string | null;
-  community: string;
-  description: string;
-}
 
 /** /demo: the Demo Shop's personas and a button that starts a sign-in. */
 export function renderDemo(view: {
-  personas: DemoPersona[];
+  personas: PersonaDetails[];
   communities: { handle: string; name: string }[];
   /** The community whose personas are listed, preselected in the form. */
   chosen: string;
@@ -60,32 +54,7 @@ export function renderDemo(view: {
             )}
           </p>
         </nav>
-        <table class="table">
-          <caption class="visually-hidden">
-            Sandbox personas and their sign-in details
-          </caption>
-          <thead>
-            <tr>
-              <th scope="col">Email</th>
-              <th scope="col">Password</th>
-              <th scope="col">Community</th>
-              <th scope="col">Outcome</th>
-            </tr>
-          </thead>
-          <tbody>
-            ${view.personas.map(
-              (persona) =>
-                html`<tr>
-                  <td><code class="value">${persona.email}</code></td>
-                  <td>
-                    ${persona.password === null ? html`<span class="muted">changed by your operator</span>` : html`<code class="value">${persona.password}</code>`}
-                  </td>
-                  <td>${persona.community}</td>
-                  <td>${persona.description}</td>
-                </tr>`,
-            )}
-          </tbody>
-        </table>
+        ${personaTable(view.personas, 'Sandbox personas and their sign-in details')}
       </section>`,
   });
 }

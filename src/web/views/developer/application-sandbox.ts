@@ -2,6 +2,7 @@ import type { ApplicationView, ChecklistItemView, ProductionRequestView } from '
 import { button, csrfField, errorSummary, notice, selectField } from '../../components.ts';
 import { html, type SafeHtml } from '../../html.ts';
 import { secretOnce } from './controls.ts';
+import { personaTable } from '../persona-table.ts';
 import { invitationsTable, inviteForm, type InvitationRow } from './sandbox-invitations.ts';
 
 export type { InvitationRow };
@@ -70,32 +71,7 @@ export function sandboxBody(view: {
           ? html`<p class="empty">
               Personas appear here once an administrator enables a community for this application.
             </p>`
-          : html`<table class="table">
-              <caption class="visually-hidden">
-                Test personas and their sign-in details
-              </caption>
-              <thead>
-                <tr>
-                  <th scope="col">Email</th>
-                  <th scope="col">Password</th>
-                  <th scope="col">Community</th>
-                  <th scope="col">Outcome</th>
-                </tr>
-              </thead>
-              <tbody>
-                ${view.personas.map(
-                  (persona) =>
-                    html`<tr>
-                      <td><code class="value">${persona.email}</code></td>
-                      <td>
-                        ${persona.password === null ? html`<span class="muted">set by your operator</span>` : html`<code class="value">${persona.password}</code>`}
-                      </td>
-                      <td>${persona.community}</td>
-                      <td>${persona.description}</td>
-                    </tr>`,
-                )}
-              </tbody>
-            </table>`
+          : personaTable(view.personas, 'Test personas and their sign-in details')
       }
     </section>
     <section class="section" aria-labelledby="own-testers">
