@@ -50,12 +50,18 @@ export function invitationMessage(
   };
 }
 
-function validEmail(input: string): string {
+/** The normalized address an invitation is sent to, or undefined when it cannot be one. */
+export function invitationAddress(input: string): string | undefined {
   const email = normalizeEmail(input);
   const at = email.indexOf('@');
-  if (email.length > MAX_EMAIL_LENGTH || at < 1 || at === email.length - 1 || /\s/.test(email)) {
-    throw organizationErrors.invalidEmail();
-  }
+  if (email.length > MAX_EMAIL_LENGTH || at < 1 || at === email.length - 1 || /\s/.test(email))
+    return undefined;
+  return email;
+}
+
+function validEmail(input: string): string {
+  const email = invitationAddress(input);
+  if (email === undefined) throw organizationErrors.invalidEmail();
   return email;
 }
 

@@ -1,5 +1,4 @@
 import type { AccountService, User } from '../accounts/account-service.ts';
-import { normalizeEmail } from '../accounts/user-input.ts';
 import type { Actor, AuditService } from '../audit/audit-service.ts';
 import type { TokenHasher } from '../keys/token-hasher.ts';
 import type { Clock } from '../lib/clock.ts';
@@ -8,6 +7,7 @@ import type { Logger } from '../lib/logger.ts';
 import type { Mailer, MailMessage } from '../mail/mailer.ts';
 import { shownName as applicationName } from './application.ts';
 import type { ApplicationService } from './application-service.ts';
+import { invitationAddress } from './invitations.ts';
 import { partnerErrors } from './errors.ts';
 import type { OrganizationService } from './organizations.ts';
 import type { TestInvitationRepository, TestInvitationRow } from './test-invitation-repository.ts';
@@ -17,7 +17,6 @@ export const TEST_INVITATION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 /** Invitations of one address by one application within TEST_INVITATION_TTL_MS, withdrawn ones included. */
 const MAX_PER_ADDRESS = 3;
 const MAX_LISTED = 200;
-const MAX_EMAIL_LENGTH = 254;
 const MAX_NAME_LENGTH = 60;
 
 /** What the partner sees of an invitation: never whether the address has an account, nor its answer. */
@@ -62,11 +61,8 @@ export function testInvitationMessage(
 }
 
 function validEmail(input: string): string {
-  const email = normalizeEmail(input);
-  const at = email.indexOf('@');
-  if (email.length > MAX_EMAIL_LENGTH || at < 1 || at === email.length - 1 || /\s/.test(email)) {
-    throw partnerErrors.testInvitationEmailInvalid();
-  }
+  const email = invitationAddress(input);
+  if (email === undefined) throw partnerErrors.testInvitationEmailInvalid();
   return email;
 }
 
